@@ -1,0 +1,97 @@
+"""The candidate: one person in the hiring pipeline, as the contract's `Candidate`."""
+
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
+from django.utils import timezone
+
+
+class Phase(models.IntegerChoices):
+    """The two halves of the frontend's pipeline."""
+
+    ONE = 1, "Phase 1"
+    TWO = 2, "Phase 2"
+
+
+class Status(models.TextChoices):
+    """The frontend's pipeline stages: phase 1's four, then phase 2's four."""
+
+    NEW = "New", "New"
+    SCREENED = "Screened", "Screened"
+    PHONE_INTERVIEW = "Phone Interview", "Phone Interview"
+    REJECTED = "Rejected", "Rejected"
+    TECHNICAL_INTERVIEW = "Technical Interview", "Technical Interview"
+    FINAL_INTERVIEW = "Final Interview", "Final Interview"
+    OFFER_EXTENDED = "Offer Extended", "Offer Extended"
+    HIRED = "Hired", "Hired"
+
+
+class Source(models.TextChoices):
+    """Where the candidate came from."""
+
+    LINKEDIN = "LinkedIn", "LinkedIn"
+    INDEED = "Indeed", "Indeed"
+    REFERRAL = "Referral", "Referral"
+    WEBSITE = "Website", "Website"
+
+
+MAX_EXPERIENCE_YEARS = 100
+
+
+class CandidateQuerySet(models.QuerySet):
+    """Queries the API, the admin and the commands share."""
+
+    def with_email(self, email: str):
+        """Candidates whose email equals `email` ignoring case, as the unique constraint compares."""
+        return self.filter(Exact(Lower("email"), Lower(models.Value(email))))
+
+
+class Candidate(models.Model):
+    """A person applying for a position; the email identifies them, ignoring case."""
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(max_length=255)
+    phone = models.CharField(max_length=20, null=True, blank=True)
+    position = models.CharField(max_length=200)
+    phase = models.PositiveSmallIntegerField(choices=Phase.choices, default=Phase.ONE)
+    status = models.CharField(max_length=50, choices=Status.choices, default=Status.NEW)
+    source = models.CharField(max_length=50, choices=Source.choices, default=Source.LINKEDIN)
+    applied_date = models.DateTimeField(default=timezone.now)
+    last_updated = models.DateTimeField(default=timezone.now)
+    skills = models.TextField(null=True, blank=True)
+    experience = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(MAX_EXPERIENCE_YEARS)]
+    )
+    notes = models.TextField(null=True, blank=True)
+    resume_url = models.URLField(max_length=500, null=True, blank=True)
+    linkedin_url = models.URLField(max_length=500, null=True, blank=True)
+
+    objects = CandidateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-applied_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="candidate_email_unique_ci",
+                violation_error_message="A candidate with this email already exists.",
+            ),
+            models.CheckConstraint(condition=models.Q(phase__in=Phase.values), name="candidate_phase_valid"),
+            models.CheckConstraint(condition=models.Q(status__in=Status.values), name="candidate_status_valid"),
+            models.CheckConstraint(condition=models.Q(source__in=Source.values), name="candidate_source_valid"),
+            models.CheckConstraint(
+                condition=models.Q(experience__lte=MAX_EXPERIENCE_YEARS), name="candidate_experience_range"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["-applied_date", "-id"], name="candidate_newest_first"),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} <{self.email}>"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"

@@ -1,0 +1,63 @@
+"""Query parameters of `GET /api/interviews`."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django_filters import rest_framework as filters
+
+from interviews.models import Interview, InterviewStatus
+from recruitos.filters import CaseInsensitiveChoiceFilter, IdFilter
+
+
+class DayField(forms.Field):
+    """A calendar day: YYYY-MM-DD, or an ISO 8601 timestamp meaning its day in TIME_ZONE."""
+
+    default_error_messages = {"invalid": "Enter a date as YYYY-MM-DD or an ISO 8601 timestamp."}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = value.strip()
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            pass
+        try:
+            moment = parse_datetime(text)
+        except ValueError:
+            moment = None
+        if moment is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+
+
+class DayFilter(filters.Filter):
+    """Rows whose timestamp falls on the given calendar day in TIME_ZONE (DST-safe)."""
+
+    field_class = DayField
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        start = _start_of_day(value)
+        end = _start_of_day(value + datetime.timedelta(days=1))
+        return qs.filter(**{f"{self.field_name}__gte": start, f"{self.field_name}__lt": end})
+
+
+def _start_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class InterviewFilterSet(filters.FilterSet):
+    """`candidateId`, `date`, `status` and `interviewer` (exact, ignoring case) combine."""
+
+    candidate_id = IdFilter(field_name="candidate_id")
+    date = DayFilter(field_name="scheduled_date")
+    status = CaseInsensitiveChoiceFilter(field_name="status", choices=InterviewStatus.choices)
+    interviewer = filters.CharFilter(field_name="interviewer", lookup_expr="iexact", max_length=200)
+
+    class Meta:
+        model = Interview
+        fields = ["candidate_id", "date", "status", "interviewer"]

@@ -1,0 +1,107 @@
+"""
+The API's error bodies, in the contract's shapes.
+
+- 400: {"detail": "Validation error", "errors": [{"field": "firstName", "message": "…"}]}
+  for invalid bodies, query parameters and malformed JSON; `field` is camelCase and dotted
+  for nested input; errors about the body as a whole name the field "body".
+- 401: {"detail": "Invalid or missing authentication token"}, with `WWW-Authenticate: Bearer`.
+- 404: {"detail": "Candidate not found"} (the model's name) or {"detail": "Not found."}.
+- 500: {"detail": "Internal server error"}, the traceback logged, never an HTML page.
+"""
+
+import logging
+import re
+from functools import lru_cache
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
+from rest_framework import exceptions, status
+from rest_framework.fields import get_error_detail
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler, set_rollback
+
+logger = logging.getLogger("recruitos.api")
+
+AUTHENTICATION_FAILED = "Invalid or missing authentication token"
+VALIDATION_FAILED = "Validation error"
+INTERNAL_ERROR = "Internal server error"
+BODY_FIELD = "body"
+
+
+def api_exception_handler(exc, context):
+    """DRF's handler first (headers, rollback), then the contract's body shapes."""
+    exc = _as_api_exception(exc, context)
+    response = exception_handler(exc, context)
+    if response is None:
+        logger.error("Unhandled error in %s", _describe(context), exc_info=exc)
+        set_rollback()
+        return Response({"detail": INTERNAL_ERROR}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        response.data = {"detail": AUTHENTICATION_FAILED}
+    elif isinstance(exc, exceptions.ValidationError):
+        response.data = validation_error_body(response.data)
+    elif isinstance(exc, exceptions.ParseError):
+        response.data = validation_error_body({BODY_FIELD: [str(exc.detail)]})
+    return response
+
+
+def validation_error_body(detail) -> dict:
+    """Flatten DRF's nested error detail into the contract's list of field/message pairs."""
+    errors = [{"field": _field_name(path), "message": str(message)} for path, message in _walk(detail)]
+    return {"detail": VALIDATION_FAILED, "errors": errors}
+
+
+def api_not_found(request, *args, **kwargs):
+    """JSON 404 for any path under /api that no route matches, DEBUG or not."""
+    return JsonResponse({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+
+
+def _as_api_exception(exc, context):
+    """Turn Django's own exceptions into DRF ones with the contract's messages."""
+    if isinstance(exc, Http404 | ObjectDoesNotExist):
+        return exceptions.NotFound(_not_found_message(context.get("view")))
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(get_error_detail(exc))
+    return exc
+
+
+def _not_found_message(view) -> str:
+    model = getattr(getattr(view, "queryset", None), "model", None)
+    if model is None:
+        return "Not found."
+    return f"{model._meta.verbose_name.capitalize()} not found"
+
+
+def _walk(detail, path=()):
+    """Yield (path, message) for every message in a nested dict/list error detail."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            yield from _walk(value, (*path, key))
+    elif isinstance(detail, list | tuple):
+        for index, item in enumerate(detail):
+            if isinstance(item, str):
+                yield path, item
+            else:
+                yield from _walk(item, (*path, index))
+    else:
+        yield path, detail
+
+
+def _field_name(path) -> str:
+    parts = [_camelize(str(part)) for part in path if part != api_settings.NON_FIELD_ERRORS_KEY]
+    return ".".join(parts) or BODY_FIELD
+
+
+@lru_cache(maxsize=512)
+def _camelize(name: str) -> str:
+    return re.sub(camelize_re, underscore_to_camel, name)
+
+
+def _describe(context) -> str:
+    request = context.get("request")
+    if request is None:
+        return "the API"
+    return f"{request.method} {request.path}"

@@ -1,0 +1,47 @@
+"""
+Pagination as the contract has it: a plain JSON array, `limit`/`offset` query
+parameters, and the number of matching rows in the `X-Total-Count` header.
+
+Unlike DRF's LimitOffsetPagination, an out-of-range or non-integer `limit` or
+`offset` is a 400 naming the parameter, never silently clamped.
+"""
+
+from rest_framework import serializers
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
+
+MAX_BIGINT = 2**63 - 1
+
+TOTAL_COUNT_HEADER = "X-Total-Count"
+
+
+class StrictLimitOffsetPagination(LimitOffsetPagination):
+    """Limit/offset pagination that validates its parameters; the total goes in a header."""
+
+    default_limit = 50
+    max_limit = 100
+
+    def get_limit(self, request):
+        field = serializers.IntegerField(min_value=1, max_value=self.max_limit)
+        return self._read_parameter(request, self.limit_query_param, field, self.default_limit)
+
+    def get_offset(self, request):
+        field = serializers.IntegerField(min_value=0, max_value=MAX_BIGINT)
+        return self._read_parameter(request, self.offset_query_param, field, 0)
+
+    def get_paginated_response(self, data):
+        return Response(data, headers={TOTAL_COUNT_HEADER: str(self.count)})
+
+    def get_paginated_response_schema(self, schema):
+        return schema
+
+    @staticmethod
+    def _read_parameter(request, name, field, default):
+        """Validate one query parameter with a serializer field; missing or empty means default."""
+        raw = request.query_params.get(name)
+        if raw is None or raw == "":
+            return default
+        try:
+            return field.run_validation(raw)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({name: exc.detail}) from exc

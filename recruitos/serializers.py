@@ -1,0 +1,48 @@
+"""
+Serializer building blocks shared by the apps.
+
+`ContractModelSerializer` applies the contract's input rules to every model it serves:
+enumerations match ignoring case and are stored in their canonical spelling, and an
+empty optional text field ("" from an untouched form input) is stored as null, so a
+value has one "empty" and survives a CSV export and import unchanged.
+"""
+
+from rest_framework import serializers
+
+from recruitos.choices import canonical_choice
+
+
+class CaseInsensitiveChoiceField(serializers.ChoiceField):
+    """A choice field that accepts any capitalisation and returns the canonical value."""
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(canonical_choice(data, self.choices.items()))
+
+
+class BlankAsNullMixin:
+    """Turn an empty or all-whitespace string into None after the usual validation."""
+
+    def run_validation(self, data=serializers.empty):
+        value = super().run_validation(data)
+        return None if value == "" else value
+
+
+class OptionalCharField(BlankAsNullMixin, serializers.CharField):
+    """Optional text: null, "" and whitespace all mean no value."""
+
+
+class OptionalURLField(BlankAsNullMixin, serializers.URLField):
+    """Optional URL: null, "" and whitespace all mean no value."""
+
+
+class ContractModelSerializer(serializers.ModelSerializer):
+    """ModelSerializer with case-insensitive choices and blank-as-null optional text."""
+
+    serializer_choice_field = CaseInsensitiveChoiceField
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        if model_field.null and field_class in (serializers.CharField, serializers.URLField):
+            field_class = OptionalURLField if field_class is serializers.URLField else OptionalCharField
+            field_kwargs.update(allow_null=True, allow_blank=True)
+        return field_class, field_kwargs

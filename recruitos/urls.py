@@ -1,0 +1,25 @@
+"""
+Root URLs: the admin, and the API under /api with one router.
+
+The contract's URLs have no trailing slash; the router answers both forms directly,
+without a redirect. Any other path under /api gets a JSON 404.
+"""
+
+from django.contrib import admin
+from django.urls import include, path, re_path
+from rest_framework.routers import SimpleRouter
+
+from candidates.views import CandidateViewSet
+from interviews.views import InterviewViewSet
+from recruitos.exceptions import api_not_found
+
+router = SimpleRouter()
+router.trailing_slash = "/?"
+router.register("candidates", CandidateViewSet, basename="candidate")
+router.register("interviews", InterviewViewSet, basename="interview")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include(router.urls)),
+    re_path(r"^api(?:/.*)?$", api_not_found),
+]

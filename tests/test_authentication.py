@@ -1,0 +1,80 @@
+"""Every API endpoint needs `Authorization: Bearer <key>`; every failure is the same 401."""
+
+import pytest
+from rest_framework.authtoken.models import Token
+
+from tests.factories import CandidateFactory, InterviewFactory, UserFactory
+
+UNAUTHORIZED = {"detail": "Invalid or missing authentication token"}
+
+
+@pytest.fixture
+def endpoints(db):
+    interview = InterviewFactory()
+    candidate_id, interview_id = interview.candidate_id, interview.id
+    return [
+        ("get", "/api/candidates"),
+        ("post", "/api/candidates"),
+        ("get", f"/api/candidates/{candidate_id}"),
+        ("put", f"/api/candidates/{candidate_id}"),
+        ("patch", f"/api/candidates/{candidate_id}"),
+        ("delete", f"/api/candidates/{candidate_id}"),
+        ("get", "/api/interviews"),
+        ("post", "/api/interviews"),
+        ("get", f"/api/interviews/{interview_id}"),
+        ("put", f"/api/interviews/{interview_id}"),
+        ("delete", f"/api/interviews/{interview_id}"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        None,
+        "Token abc",
+        "Basic dXNlcjpwYXNz",
+        "Bearer",
+        "Bearer ",
+        "Bearer two words",
+        "Bearer not-a-real-key",
+        "bearerkey",
+    ],
+)
+def test_every_endpoint_refuses_missing_malformed_or_unknown_keys(api_client, endpoints, header):
+    if header is not None:
+        api_client.credentials(HTTP_AUTHORIZATION=header)
+    for method, url in endpoints:
+        response = getattr(api_client, method)(url, {}, format="json")
+        assert response.status_code == 401, (method, url)
+        assert response.json() == UNAUTHORIZED
+        assert response["WWW-Authenticate"] == "Bearer"
+        assert response["Content-Type"] == "application/json"
+
+
+def test_nothing_is_written_without_a_key(api_client, db):
+    candidate = CandidateFactory(first_name="Sarah")
+    api_client.post("/api/candidates", {"firstName": "X"}, format="json")
+    api_client.put(f"/api/candidates/{candidate.id}", {"firstName": "Changed"}, format="json")
+    api_client.delete(f"/api/candidates/{candidate.id}")
+    candidate.refresh_from_db()
+    assert candidate.first_name == "Sarah"
+
+
+def test_a_valid_key_is_accepted_in_any_case_of_the_keyword(api_client, api_key):
+    api_client.credentials(HTTP_AUTHORIZATION=f"bearer {api_key}")
+    assert api_client.get("/api/candidates").status_code == 200
+
+
+def test_a_deactivated_users_key_is_refused(api_client, db):
+    user = UserFactory(username="gone", is_active=False)
+    key = Token.objects.create(user=user).key
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    response = api_client.get("/api/candidates")
+    assert response.status_code == 401
+    assert response.json() == UNAUTHORIZED
+
+
+def test_a_revoked_key_stops_working_at_once(auth_client, api_key):
+    assert auth_client.get("/api/candidates").status_code == 200
+    Token.objects.filter(key=api_key).delete()
+    assert auth_client.get("/api/candidates").status_code == 401
