@@ -45,3 +45,23 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
             return field.run_validation(raw)
         except serializers.ValidationError as exc:
             raise serializers.ValidationError({name: exc.detail}) from exc
+
+
+class UncountedLimitOffsetPagination(StrictLimitOffsetPagination):
+    """
+    The same parameters for an append-only feed, without `X-Total-Count`.
+
+    Counting a feed that only grows costs a scan of all of it on every read; a client
+    pages until a page comes back shorter than `limit`.
+    """
+
+    default_limit = 20
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.limit = self.get_limit(request)
+        self.offset = self.get_offset(request)
+        return list(queryset[self.offset : self.offset + self.limit])
+
+    def get_paginated_response(self, data):
+        return Response(data)

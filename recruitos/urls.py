@@ -10,6 +10,7 @@ from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
 from candidates.views import CandidateViewSet
+from dashboard.views import ActivityViewSet, DashboardStatsView
 from interviews.views import InterviewViewSet
 from recruitos.exceptions import api_not_found
 
@@ -17,9 +18,11 @@ router = SimpleRouter()
 router.trailing_slash = "/?"
 router.register("candidates", CandidateViewSet, basename="candidate")
 router.register("interviews", InterviewViewSet, basename="interview")
+router.register("activity", ActivityViewSet, basename="activity")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    re_path(r"^api/dashboard/stats/?$", DashboardStatsView.as_view(), name="dashboard-stats"),
     path("api/", include(router.urls)),
     re_path(r"^api(?:/.*)?$", api_not_found),
 ]

@@ -1,0 +1,138 @@
+"""
+What the dashboard reports besides counts: the activity feed and the data sync runs.
+
+An activity row keeps structured facts (the event, a non-personal detail such as a
+position or status, the candidate's name while they exist) and renders the frontend's
+sentence from them on read, so erasing a candidate's name erases it from every sentence.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from candidates.models import Candidate
+from interviews.models import Interview
+
+
+class ActivityType(models.TextChoices):
+    """The contract's `ActivityItem.type`."""
+
+    CANDIDATE = "candidate", "Candidate"
+    INTERVIEW = "interview", "Interview"
+    SYNC = "sync", "Sync"
+
+
+class ActivityEvent(models.TextChoices):
+    """What happened; each event belongs to one activity type."""
+
+    APPLIED = "applied", "Candidate applied"
+    STATUS_CHANGED = "status_changed", "Candidate status changed"
+    PHASE_CHANGED = "phase_changed", "Candidate phase changed"
+    HIRED = "hired", "Candidate hired"
+    DELETED = "deleted", "Candidate deleted"
+    SCHEDULED = "scheduled", "Interview scheduled"
+    RESCHEDULED = "rescheduled", "Interview rescheduled"
+    COMPLETED = "completed", "Interview completed"
+    CANCELLED = "cancelled", "Interview cancelled"
+    SYNCED = "synced", "Candidates synced"
+
+
+EVENT_TYPES = {
+    ActivityEvent.APPLIED: ActivityType.CANDIDATE,
+    ActivityEvent.STATUS_CHANGED: ActivityType.CANDIDATE,
+    ActivityEvent.PHASE_CHANGED: ActivityType.CANDIDATE,
+    ActivityEvent.HIRED: ActivityType.CANDIDATE,
+    ActivityEvent.DELETED: ActivityType.CANDIDATE,
+    ActivityEvent.SCHEDULED: ActivityType.INTERVIEW,
+    ActivityEvent.RESCHEDULED: ActivityType.INTERVIEW,
+    ActivityEvent.COMPLETED: ActivityType.INTERVIEW,
+    ActivityEvent.CANCELLED: ActivityType.INTERVIEW,
+    ActivityEvent.SYNCED: ActivityType.SYNC,
+}
+
+
+class Activity(models.Model):
+    """One entry of the activity feed, written in the same transaction as the change."""
+
+    event = models.CharField(max_length=20, choices=ActivityEvent.choices)
+    detail = models.CharField(
+        max_length=255, blank=True, default="", help_text="Position, status, phase, rating or file name."
+    )
+    candidate_name = models.CharField(max_length=201, null=True, blank=True)
+    interviewer = models.CharField(max_length=200, null=True, blank=True)
+    count = models.PositiveIntegerField(null=True, blank=True)
+    timestamp = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    candidate = models.ForeignKey(Candidate, on_delete=models.SET_NULL, null=True, blank=True, related_name="activity")
+    interview = models.ForeignKey(Interview, on_delete=models.SET_NULL, null=True, blank=True, related_name="activity")
+
+    class Meta:
+        verbose_name_plural = "activity"
+        ordering = ["-timestamp", "-id"]
+        indexes = [models.Index(fields=["-timestamp", "-id"], name="activity_newest_first")]
+
+    def __str__(self):
+        return self.action
+
+    @property
+    def type(self) -> str:
+        return EVENT_TYPES[self.event]
+
+    @property
+    def action(self) -> str:
+        """The sentence the frontend shows, e.g. "moved to Phone Interview"."""
+        with_name = f" with {self.candidate_name}" if self.candidate_name else ""
+        match self.event:
+            case ActivityEvent.APPLIED:
+                return f"applied for {self.detail}"
+            case ActivityEvent.STATUS_CHANGED:
+                return f"moved to {self.detail}"
+            case ActivityEvent.PHASE_CHANGED:
+                return f"moved to Phase {self.detail}"
+            case ActivityEvent.HIRED:
+                return f"hired as {self.detail}"
+            case ActivityEvent.DELETED:
+                return "Candidate deleted"
+            case ActivityEvent.SCHEDULED:
+                return f"Interview scheduled{with_name}"
+            case ActivityEvent.RESCHEDULED:
+                return f"Interview{with_name} rescheduled"
+            case ActivityEvent.COMPLETED:
+                rating = f" (rating {self.detail}/5)" if self.detail else ""
+                return f"Interview{with_name} completed{rating}"
+            case ActivityEvent.CANCELLED:
+                return f"Interview{with_name} cancelled"
+            case ActivityEvent.SYNCED:
+                noun = "candidate" if self.count == 1 else "candidates"
+                return f"{self.count} new {noun} synced from {self.detail}"
+        return self.get_event_display()
+
+
+class SyncStatus(models.TextChoices):
+    """The contract's `DashboardStats.syncStatus`."""
+
+    SYNCING = "syncing", "Syncing"
+    SYNCED = "synced", "Synced"
+    ERROR = "error", "Error"
+
+
+class SyncRun(models.Model):
+    """One run of a data sync (the import command): when, from where, and what it did."""
+
+    source = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=SyncStatus.choices, default=SyncStatus.SYNCING)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["-started_at", "-id"], name="syncrun_newest_first")]
+
+    def __str__(self):
+        return f"{self.source} ({self.status}, {self.started_at:%Y-%m-%d %H:%M})"

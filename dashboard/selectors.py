@@ -1,0 +1,71 @@
+"""
+Reads for the dashboard.
+
+`dashboard_stats` answers in one SQL query whatever the table sizes: conditional counts
+over candidates, with the other figures as scalar subqueries beside them.
+"""
+
+import datetime
+
+from django.db.models import Count, DateTimeField, F, Func, IntegerField, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from candidates.models import Candidate, Phase, Status
+from dashboard.models import Activity, SyncRun, SyncStatus
+from interviews.models import Interview, InterviewStatus
+
+
+class ScalarSubquery(Subquery):
+    """
+    An uncorrelated subquery that yields one value.
+
+    It is the same on every row, so it may stand beside aggregates in `aggregate()`,
+    which otherwise accepts only aggregate expressions.
+    """
+
+    contains_aggregate = True
+
+
+def _count(queryset) -> ScalarSubquery:
+    return ScalarSubquery(queryset.order_by().values(n=Func(F("pk"), function="COUNT")), output_field=IntegerField())
+
+
+def _first(queryset, field: str, output_field=None) -> ScalarSubquery:
+    return ScalarSubquery(queryset.values(field)[:1], output_field=output_field)
+
+
+def today_bounds() -> tuple[datetime.datetime, datetime.datetime]:
+    """Midnight to midnight of today in TIME_ZONE."""
+    today = timezone.localdate()
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    end = timezone.make_aware(datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min))
+    return start, end
+
+
+def dashboard_stats() -> dict:
+    """The contract's DashboardStats, from one query."""
+    start, end = today_bounds()
+    interviews_today = Interview.objects.filter(scheduled_date__gte=start, scheduled_date__lt=end).exclude(
+        status=InterviewStatus.CANCELLED
+    )
+    latest_run = SyncRun.objects.order_by("-started_at", "-id").annotate(time=Coalesce("finished_at", "started_at"))
+    newest_change = Coalesce(
+        _first(Activity.objects.order_by("-timestamp", "-id"), "timestamp", DateTimeField()),
+        _first(Candidate.objects.order_by("-last_updated"), "last_updated", DateTimeField()),
+    )
+    row = Candidate.objects.aggregate(
+        total_candidates=Count("pk"),
+        phase1_count=Count("pk", filter=Q(phase=Phase.ONE)),
+        phase2_count=Count("pk", filter=Q(phase=Phase.TWO)),
+        hired_count=Count("pk", filter=Q(status=Status.HIRED)),
+        interviews_today=_count(interviews_today),
+        sync_status=_first(latest_run, "status"),
+        sync_time=_first(latest_run, "time", DateTimeField()),
+        newest_change=newest_change,
+    )
+    newest_change = row.pop("newest_change")
+    if row["sync_status"] is None:
+        row["sync_status"], row["sync_time"] = SyncStatus.SYNCED, newest_change or timezone.now()
+    row["last_sync"] = row.pop("sync_time")
+    return row

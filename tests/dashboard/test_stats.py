@@ -1,0 +1,101 @@
+"""`GET /api/dashboard/stats`: the contract's seven fields with real numbers, in one query."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from dashboard.models import SyncRun
+from dashboard.services import sync_run_fail, sync_run_finish, sync_run_start
+from tests.factories import CandidateFactory, InterviewFactory
+
+
+def stats(client):
+    response = client.get("/api/dashboard/stats")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_an_empty_database_reports_zeros_and_synced(auth_client):
+    body = stats(auth_client)
+    assert set(body) == {
+        "totalCandidates", "phase1Count", "phase2Count", "hiredCount", "interviewsToday", "syncStatus", "lastSync",
+    }  # fmt: skip
+    assert {k: v for k, v in body.items() if k != "lastSync"} == {
+        "totalCandidates": 0, "phase1Count": 0, "phase2Count": 0, "hiredCount": 0, "interviewsToday": 0,
+        "syncStatus": "synced",
+    }  # fmt: skip
+    assert abs(parse_datetime(body["lastSync"]) - timezone.now()) < datetime.timedelta(seconds=10)
+
+
+def test_counts_come_from_the_tables(auth_client, db):
+    CandidateFactory.create_batch(3, phase=1, status="New")
+    CandidateFactory(phase=1, status="Rejected")
+    CandidateFactory.create_batch(2, phase=2, status="Hired")
+    CandidateFactory(phase=2, status="Offer Extended")
+    body = stats(auth_client)
+    assert (body["totalCandidates"], body["phase1Count"], body["phase2Count"], body["hiredCount"]) == (7, 4, 3, 2)
+
+
+def test_interviews_today_counts_todays_interviews_that_are_not_cancelled(auth_client, db, settings):
+    settings.TIME_ZONE = "America/New_York"
+    zone = timezone.get_current_timezone()
+    midnight = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min), zone)
+    tomorrow = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate() + datetime.timedelta(days=1), datetime.time.min), zone
+    )
+    for moment, status in [
+        (midnight, "Scheduled"),
+        (midnight + datetime.timedelta(hours=12), "Completed"),
+        (tomorrow - datetime.timedelta(seconds=1), "Scheduled"),
+        (midnight + datetime.timedelta(hours=9), "Cancelled"),
+        (midnight - datetime.timedelta(seconds=1), "Scheduled"),
+        (tomorrow, "Scheduled"),
+    ]:
+        InterviewFactory(scheduled_date=moment, status=status)
+    assert stats(auth_client)["interviewsToday"] == 3
+
+
+def test_before_any_sync_last_sync_is_the_newest_change(auth_client):
+    created = auth_client.post(
+        "/api/candidates", {"firstName": "A", "lastName": "B", "email": "a@example.com", "position": "Dev"}
+    ).json()
+    updated = auth_client.put(f"/api/candidates/{created['id']}", {"status": "Screened"}).json()
+    body = stats(auth_client)
+    assert body["syncStatus"] == "synced"
+    assert parse_datetime(body["lastSync"]) >= parse_datetime(updated["lastUpdated"])
+    assert parse_datetime(body["lastSync"]) <= timezone.now()
+
+
+def test_sync_status_follows_the_latest_run(auth_client, db):
+    run = sync_run_start(source="candidates.csv")
+    body = stats(auth_client)
+    assert (body["syncStatus"], parse_datetime(body["lastSync"])) == ("syncing", run.started_at)
+
+    sync_run_finish(run=run, created=15, updated=2, failed=1)
+    body = stats(auth_client)
+    run.refresh_from_db()
+    assert (body["syncStatus"], parse_datetime(body["lastSync"])) == ("synced", run.finished_at)
+
+    failing = sync_run_start(source="broken.csv")
+    sync_run_fail(run=failing, error="disk full")
+    body = stats(auth_client)
+    failing.refresh_from_db()
+    assert (body["syncStatus"], parse_datetime(body["lastSync"])) == ("error", failing.finished_at)
+    assert SyncRun.objects.get(pk=failing.pk).error == "disk full"
+
+
+@pytest.mark.parametrize("rows", [3, 60])
+def test_stats_take_one_query_besides_the_key_lookup(auth_client, db, django_assert_max_num_queries, rows):
+    for candidate in CandidateFactory.create_batch(rows):
+        InterviewFactory(candidate=candidate, scheduled_date=timezone.now())
+    sync_run_start(source="x.csv")
+    with django_assert_max_num_queries(2):
+        body = stats(auth_client)
+    assert (body["totalCandidates"], body["interviewsToday"]) == (rows, rows)
+
+
+def test_stats_need_a_key(api_client, db):
+    assert api_client.get("/api/dashboard/stats").status_code == 401
+    assert api_client.get("/api/dashboard/stats/").status_code == 401
