@@ -30,6 +30,9 @@ class ActivityEvent(models.TextChoices):
     PHASE_CHANGED = "phase_changed", "Candidate phase changed"
     HIRED = "hired", "Candidate hired"
     DELETED = "deleted", "Candidate deleted"
+    MERGED = "merged", "Duplicates merged"
+    ANONYMIZED = "anonymized", "Candidate anonymized"
+    PURGED = "purged", "Candidates purged"
     SCHEDULED = "scheduled", "Interview scheduled"
     RESCHEDULED = "rescheduled", "Interview rescheduled"
     COMPLETED = "completed", "Interview completed"
@@ -43,12 +46,28 @@ EVENT_TYPES = {
     ActivityEvent.PHASE_CHANGED: ActivityType.CANDIDATE,
     ActivityEvent.HIRED: ActivityType.CANDIDATE,
     ActivityEvent.DELETED: ActivityType.CANDIDATE,
+    ActivityEvent.MERGED: ActivityType.CANDIDATE,
+    ActivityEvent.ANONYMIZED: ActivityType.CANDIDATE,
+    ActivityEvent.PURGED: ActivityType.CANDIDATE,
     ActivityEvent.SCHEDULED: ActivityType.INTERVIEW,
     ActivityEvent.RESCHEDULED: ActivityType.INTERVIEW,
     ActivityEvent.COMPLETED: ActivityType.INTERVIEW,
     ActivityEvent.CANCELLED: ActivityType.INTERVIEW,
     ActivityEvent.SYNCED: ActivityType.SYNC,
 }
+
+
+def forget_candidate(collector, field, sub_objs, using):
+    """
+    `on_delete` for `Activity.candidate`: erase the deleted candidate's name from their
+    entries, then unlink them, whatever deletes the candidate (a service, the admin, a
+    cascade, a shell). The name goes first: once unlinked, the entries can't be found.
+    """
+    collector.add_field_update(field.model._meta.get_field("candidate_name"), None, sub_objs)
+    collector.add_field_update(field, None, sub_objs)
+
+
+forget_candidate.lazy_sub_objs = True
 
 
 class Activity(models.Model):
@@ -65,7 +84,7 @@ class Activity(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    candidate = models.ForeignKey(Candidate, on_delete=models.SET_NULL, null=True, blank=True, related_name="activity")
+    candidate = models.ForeignKey(Candidate, on_delete=forget_candidate, null=True, blank=True, related_name="activity")
     interview = models.ForeignKey(Interview, on_delete=models.SET_NULL, null=True, blank=True, related_name="activity")
 
     class Meta:
@@ -95,6 +114,12 @@ class Activity(models.Model):
                 return f"hired as {self.detail}"
             case ActivityEvent.DELETED:
                 return "Candidate deleted"
+            case ActivityEvent.MERGED:
+                return f"merged with {_records(self.count, 'duplicate record')}"
+            case ActivityEvent.ANONYMIZED:
+                return "Candidate anonymized"
+            case ActivityEvent.PURGED:
+                return f"{_records(self.count, 'candidate')} deleted by the retention policy"
             case ActivityEvent.SCHEDULED:
                 return f"Interview scheduled{with_name}"
             case ActivityEvent.RESCHEDULED:
@@ -105,9 +130,13 @@ class Activity(models.Model):
             case ActivityEvent.CANCELLED:
                 return f"Interview{with_name} cancelled"
             case ActivityEvent.SYNCED:
-                noun = "candidate" if self.count == 1 else "candidates"
-                return f"{self.count} new {noun} synced from {self.detail}"
+                return f"{_records(self.count, 'new candidate')} synced from {self.detail}"
         return self.get_event_display()
+
+
+def _records(count: int | None, noun: str) -> str:
+    """ "1 new candidate", "15 new candidates"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 class SyncStatus(models.TextChoices):

@@ -35,9 +35,16 @@ def activity_record(
     )
 
 
-def activity_forget_candidate(*, candidate_id: int) -> int:
-    """Erase a candidate's name from every activity row about them or their interviews."""
-    return Activity.objects.filter(candidate_id=candidate_id).update(candidate_name=None)
+def activity_forget_candidates(*, candidate_ids: list[int]) -> int:
+    """Erase candidates' names from every activity row about them or their interviews."""
+    return Activity.objects.filter(candidate_id__in=candidate_ids).update(candidate_name=None)
+
+
+def activity_reassign(*, from_candidate_ids: list[int], to: Candidate) -> int:
+    """Move the activity of merged duplicates to the candidate they were merged into."""
+    return Activity.objects.filter(candidate_id__in=from_candidate_ids).update(
+        candidate=to, candidate_name=to.full_name
+    )
 
 
 def sync_run_start(*, source: str) -> SyncRun:

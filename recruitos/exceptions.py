@@ -10,18 +10,17 @@ The API's error bodies, in the contract's shapes.
 """
 
 import logging
-import re
-from functools import lru_cache
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
-from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
 from rest_framework import exceptions, status
 from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler, set_rollback
+
+from recruitos.naming import camel_name
 
 logger = logging.getLogger("recruitos.api")
 
@@ -49,9 +48,13 @@ def api_exception_handler(exc, context):
 
 
 def validation_error_body(detail) -> dict:
-    """Flatten DRF's nested error detail into the contract's list of field/message pairs."""
-    errors = [{"field": _field_name(path), "message": str(message)} for path, message in _walk(detail)]
-    return {"detail": VALIDATION_FAILED, "errors": errors}
+    """The contract's 400 body for DRF's (possibly nested) error detail."""
+    return {"detail": VALIDATION_FAILED, "errors": flatten_errors(detail)}
+
+
+def flatten_errors(detail) -> list[dict]:
+    """DRF's nested error detail as a flat list of {"field": camelCase path, "message": text}."""
+    return [{"field": _field_name(path), "message": str(message)} for path, message in _walk(detail)]
 
 
 def api_not_found(request, *args, **kwargs):
@@ -91,13 +94,8 @@ def _walk(detail, path=()):
 
 
 def _field_name(path) -> str:
-    parts = [_camelize(str(part)) for part in path if part != api_settings.NON_FIELD_ERRORS_KEY]
+    parts = [camel_name(str(part)) for part in path if part != api_settings.NON_FIELD_ERRORS_KEY]
     return ".".join(parts) or BODY_FIELD
-
-
-@lru_cache(maxsize=512)
-def _camelize(name: str) -> str:
-    return re.sub(camelize_re, underscore_to_camel, name)
 
 
 def _describe(context) -> str:

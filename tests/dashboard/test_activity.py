@@ -167,3 +167,13 @@ def test_interview_activity_survives_the_interviews_deletion(auth_client):
     [entry] = Activity.objects.all()
     assert entry.interview is None
     assert entry.candidate_id == interview.candidate_id
+
+
+def test_no_way_of_deleting_a_candidate_leaves_their_name_in_the_feed(auth_client):
+    """Not only the service: a plain queryset delete (a shell, a cascade) erases the name too."""
+    candidate_id = auth_client.post("/api/candidates", SARAH).json()["id"]
+    auth_client.post(
+        "/api/interviews", {"candidateId": candidate_id, "scheduledDate": "2031-03-04T10:00:00Z", "interviewer": "Jo"}
+    )
+    Candidate.objects.filter(pk=candidate_id).delete()
+    assert list(Activity.objects.values_list("candidate", "candidate_name")) == [(None, None), (None, None)]

@@ -1,0 +1,107 @@
+"""
+Deterministic demo data: realistic candidates with interviews around today, for trying the
+frontend and for benchmarks. The same seed and size give the same people every time.
+"""
+
+import datetime
+import random
+from collections.abc import Iterator
+
+from django.db.models import Max
+from django.utils import timezone
+
+from candidates.models import Candidate, Phase, Source, Status
+from dashboard.models import Activity, ActivityEvent
+from interviews.models import Interview, InterviewStatus, InterviewType
+
+FIRST_NAMES = (
+    "Sarah Michael John Emma Olivia Liam Noah Ava Mia Lucas Amelia James Sophia Ethan Isabella Mason Harper "
+    "Logan Evelyn Elijah Abigail Oliver Emily Jacob Ella Aiden Chloe Carter Grace Daniel Zoe Henry Lily Jack "
+    "Hannah Wyatt Nora Owen Riley Leo Layla Samuel Aria David Ellie Joseph Priya Wei Ahmed Yuki Carlos Fatima "
+    "Ivan Ingrid Kofi Aisha Mateo Chen Anika Tomasz"
+).split()
+LAST_NAMES = (
+    "Johnson Chen Smith Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez "
+    "Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez Clark Ramirez "
+    "Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill Flores Green Adams Nelson Baker "
+    "Hall Rivera Campbell Mitchell Carter Roberts Patel Kim Nowak Okafor Suzuki Schmidt Rossi"
+).split()
+POSITIONS = [
+    "Frontend Developer", "Backend Developer", "Full Stack Engineer", "DevOps Engineer", "Data Scientist",
+    "Product Manager", "UX Designer", "QA Engineer", "Mobile Developer", "Engineering Manager",
+    "Data Engineer", "Security Engineer",
+]  # fmt: skip
+SKILLS = [
+    "React", "TypeScript", "CSS", "Python", "FastAPI", "PostgreSQL", "Django", "Go", "Kubernetes", "AWS",
+    "Figma", "SQL", "Java", "Swift", "Kotlin", "Terraform",
+]  # fmt: skip
+NOTES = [None, "Strong portfolio", "Referred by team lead", "Needs visa sponsorship", "Great communicator"]
+INTERVIEWERS = ["Jane Doe", "John Smith", "Alex Kim", "Maria Lopez", "Sam Patel", "Chris Lee"]
+PHASE_TWO = {Status.TECHNICAL_INTERVIEW, Status.FINAL_INTERVIEW, Status.OFFER_EXTENDED, Status.HIRED}
+
+
+def seed_demo_data(
+    *, candidates: int, interviews_per_candidate: int, seed: int, batch_size: int = 5000
+) -> Iterator[int]:
+    """Insert the data in batches, yielding the number of candidates written after each batch."""
+    rng = random.Random(seed)
+    now = timezone.now().replace(microsecond=0)
+    first_number = (Candidate.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
+    for start in range(0, candidates, batch_size):
+        numbers = range(first_number + start, first_number + min(start + batch_size, candidates))
+        people = Candidate.objects.bulk_create([_candidate(rng, number, now) for number in numbers])
+        Interview.objects.bulk_create(
+            _interview(rng, person, now) for person in people for _ in range(interviews_per_candidate)
+        )
+        Activity.objects.bulk_create(
+            Activity(
+                event=ActivityEvent.APPLIED,
+                detail=person.position,
+                candidate=person,
+                candidate_name=person.full_name,
+                timestamp=person.applied_date,
+            )
+            for person in people
+        )
+        yield len(people)
+
+
+def _candidate(rng: random.Random, number: int, now: datetime.datetime) -> Candidate:
+    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+    status = rng.choice(Status.values)
+    applied = now - datetime.timedelta(days=rng.randint(0, 720), minutes=rng.randint(0, 1440))
+    return Candidate(
+        first_name=first,
+        last_name=last,
+        email=f"{first}.{last}.{number}@example.com".lower(),
+        phone=f"+1 (555) {rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
+        position=rng.choice(POSITIONS),
+        phase=Phase.TWO if status in PHASE_TWO else Phase.ONE,
+        status=status,
+        source=rng.choice(Source.values),
+        applied_date=applied,
+        last_updated=min(applied + datetime.timedelta(days=rng.randint(0, 30)), now),
+        skills=", ".join(rng.sample(SKILLS, 3)),
+        experience=rng.randint(0, 25),
+        notes=rng.choice(NOTES),
+        linkedin_url=f"https://www.linkedin.com/in/{first}-{last}-{number}".lower(),
+    )
+
+
+def _interview(rng: random.Random, candidate: Candidate, now: datetime.datetime) -> Interview:
+    nine_today = now.replace(hour=9, minute=0, second=0)
+    when = nine_today + datetime.timedelta(days=rng.randint(-45, 15), hours=rng.randint(0, 8))
+    if when > now:
+        status = InterviewStatus.SCHEDULED
+    else:
+        status = rng.choice([InterviewStatus.COMPLETED, InterviewStatus.CANCELLED])
+    return Interview(
+        candidate=candidate,
+        type=rng.choice(InterviewType.values),
+        scheduled_date=when,
+        duration=rng.choice([30, 45, 60, 90]),
+        interviewer=rng.choice(INTERVIEWERS),
+        status=status,
+        notes=rng.choice([None, "Initial screening", "System design"]),
+        rating=rng.randint(1, 5) if status == InterviewStatus.COMPLETED else None,
+    )

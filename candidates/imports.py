@@ -1,0 +1,258 @@
+"""
+Bulk import of candidates from CSV or JSON: the engine behind `manage.py import_candidates`
+and the admin's import page.
+
+Rows are matched to candidates by email, ignoring case: new ones are created, existing
+ones get the fields the row has. Each row passes the API's validation; a bad row is
+reported with its line and skipped, and good rows are written in batches, each in its
+own transaction, so memory stays flat and a bad row never undoes a good one.
+"""
+
+import codecs
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+import ijson
+from django.db.models.functions import Lower
+from django.utils import timezone
+from rest_framework import serializers
+
+from candidates.models import Candidate
+from candidates.serializers import CandidateSerializer
+from candidates.services import candidate_bulk_write
+from dashboard.models import SyncRun
+from dashboard.services import sync_run_fail, sync_run_finish, sync_run_start
+from recruitos.exceptions import flatten_errors
+from recruitos.naming import camel_name, snake_name
+from recruitos.pagination import MAX_BIGINT
+from recruitos.services import apply_changes
+
+#: The file columns: the contract's field names, in the API's order.
+CANDIDATE_COLUMNS = [camel_name(name) for name in CandidateSerializer.Meta.fields]
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read: wrong format, bad encoding, malformed JSON."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem with one row: where, which field, what."""
+
+    line: int
+    field: str
+    message: str
+
+    def __str__(self):
+        return f"line {self.line}: {self.field}: {self.message}"
+
+
+@dataclass
+class ImportResult:
+    """What an import did, or would do in a dry run."""
+
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+
+
+class CandidateImportSerializer(CandidateSerializer):
+    """The API's candidate rules, with `id`, `appliedDate` and `lastUpdated` accepted from files."""
+
+    id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_BIGINT)
+    applied_date = serializers.DateTimeField(required=False)
+    last_updated = serializers.DateTimeField(required=False)
+
+    class Meta(CandidateSerializer.Meta):
+        read_only_fields = []
+
+    def validate_email(self, value: str) -> str:
+        return value  # Rows are matched by email, so a known email is an update, not a conflict.
+
+
+def read_rows(file, name: str) -> Iterator[tuple[int, object]]:
+    """(line, row) pairs from a binary file, by its name's extension: .csv or .json."""
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix == "csv":
+        return _read_csv(file)
+    if suffix == "json":
+        return _read_json(file)
+    raise ImportFileError(f"{name}: expected a .csv or .json file")
+
+
+def unknown_columns(header: Iterable[str]) -> list[str]:
+    return [column for column in header if column not in CANDIDATE_COLUMNS]
+
+
+def _read_csv(file) -> Iterator[tuple[int, dict]]:
+    text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
+    reader = csv.DictReader(text)
+    try:
+        if not reader.fieldnames:
+            raise ImportFileError("the file is empty")
+        if "email" not in reader.fieldnames:
+            raise ImportFileError("the file has no email column (rows are matched by email)")
+        for row in reader:
+            yield reader.line_num, {key: value for key, value in row.items() if key is not None}
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(f"line {reader.line_num + 1}: the file is not UTF-8 text") from exc
+    except csv.Error as exc:
+        raise ImportFileError(f"line {reader.line_num}: {exc}") from exc
+
+
+def _read_json(file) -> Iterator[tuple[int, object]]:
+    head = codecs.getincrementaldecoder("utf-8-sig")().decode(file.read(64)).lstrip()
+    if not head.startswith("["):
+        raise ImportFileError("a JSON file must hold an array of objects")
+    file.seek(0)
+    index = 0
+    try:
+        for index, item in enumerate(ijson.items(file, "item", use_float=True), start=1):
+            yield index, item
+    except (ijson.JSONError, UnicodeDecodeError) as exc:
+        raise ImportFileError(f"malformed JSON after row {index}: {exc}") from exc
+
+
+class CandidateImporter:
+    """Validate and write rows in batches; report bad rows through `on_error`."""
+
+    def __init__(self, *, dry_run: bool = False, batch_size: int = 1000, on_error: Callable = print):
+        self.dry_run = dry_run
+        self.batch_size = batch_size
+        self.on_error = on_error
+        self.result = ImportResult()
+        self._for_create = CandidateImportSerializer()
+        self._for_update = CandidateImportSerializer(partial=True)
+
+    def run(self, rows: Iterable[tuple[int, object]]) -> ImportResult:
+        for batch in batched(rows, self.batch_size):
+            self._import_batch(batch)
+        return self.result
+
+    def _import_batch(self, batch) -> None:
+        now = timezone.now()
+        existing = self._existing_by_email(batch)
+        new: dict[str, tuple[Candidate, set]] = {}
+        originals: dict[str, dict] = {}
+        for line, row in batch:
+            key = _email_key(row)
+            data = self._validate(line, row, partial=key in existing or key in new)
+            if data is None:
+                self.result.failed += 1
+            elif key in new:
+                candidate, given = new[key]
+                _set(candidate, data)
+                given.update(data)
+            elif key in existing:
+                data.pop("id", None)
+                for name, old in apply_changes(existing[key], data).items():
+                    originals.setdefault(key, {}).setdefault(name, old)
+            else:
+                new[key] = (Candidate(**{"applied_date": now, "last_updated": now, **data}), set(data))
+        updates = [_net_changes(existing[key], before, now) for key, before in originals.items()]
+        updates = [update for update in updates if update[1]]
+        self.result.rows += len(batch)
+        self.result.created += len(new)
+        self.result.updated += len(updates)
+        self.result.unchanged += len({_email_key(row) for _, row in batch} & existing.keys()) - len(updates)
+        if not self.dry_run:
+            candidate_bulk_write(new=list(new.values()), changed=updates)
+
+    @staticmethod
+    def _existing_by_email(batch) -> dict[str, Candidate]:
+        keys = {_email_key(row) for _, row in batch} - {""}
+        matches = Candidate.objects.alias(key=Lower("email")).filter(key__in=keys)
+        return {candidate.email.lower(): candidate for candidate in matches}
+
+    def _validate(self, line: int, row, *, partial: bool) -> dict | None:
+        if not isinstance(row, dict):
+            self.on_error(RowError(line, "row", "expected an object with the candidate's fields"))
+            return None
+        serializer = self._for_update if partial else self._for_create
+        try:
+            return serializer.run_validation(self._prepare(row, serializer))
+        except serializers.ValidationError as exc:
+            for error in flatten_errors(exc.detail):
+                self.on_error(RowError(line, error["field"], error["message"]))
+            return None
+
+    @staticmethod
+    def _prepare(row: dict, serializer) -> dict:
+        """
+        Snake-case the keys. An empty value means no value: null where the field allows
+        null, left out where the field is optional (so its default or stored value holds),
+        and kept where the field is required (so it fails as blank).
+        """
+        prepared = {}
+        for key, value in row.items():
+            field = serializer.fields.get(snake_name(key))
+            if field is None or field.read_only:
+                continue
+            if value == "" and field.allow_null:
+                value = None
+            elif value == "" and not field.required:
+                continue
+            prepared[field.field_name] = value
+        return prepared
+
+
+def batched(iterable: Iterable, size: int) -> Iterator[tuple]:
+    """Tuples of `size` items (the last one shorter): itertools.batched, which needs Python 3.12."""
+    iterator = iter(iterable)
+    while batch := tuple(islice(iterator, size)):
+        yield batch
+
+
+def _set(candidate: Candidate, data: dict) -> None:
+    for name, value in data.items():
+        setattr(candidate, name, value)
+
+
+def _net_changes(candidate: Candidate, before: dict, now) -> tuple[Candidate, set]:
+    """The fields whose value after all of the batch's rows differs from the stored one."""
+    fields = {name for name, old in before.items() if getattr(candidate, name) != old}
+    if fields and "last_updated" not in fields:
+        candidate.last_updated = now
+        fields.add("last_updated")
+    return candidate, fields
+
+
+def _email_key(row) -> str:
+    if not isinstance(row, dict) or not isinstance(row.get("email"), str):
+        return ""
+    return row["email"].strip().lower()
+
+
+def import_file(
+    file,
+    name: str,
+    *,
+    dry_run: bool = False,
+    batch_size: int = 1000,
+    on_error: Callable = print,
+    progress: Callable = iter,
+) -> tuple[ImportResult, SyncRun | None]:
+    """
+    Import a whole file as one sync run: "syncing" while it runs, then "synced" with its
+    counts and a feed entry, or "error" if it dies (ImportFileError or anything else).
+    A dry run validates and counts without writing anything, the run record included.
+    """
+    rows = read_rows(file, name)
+    run = None if dry_run else sync_run_start(source=name)
+    importer = CandidateImporter(dry_run=dry_run, batch_size=batch_size, on_error=on_error)
+    counts = importer.result
+    try:
+        importer.run(progress(rows))
+    except BaseException as exc:
+        if run is not None:
+            error = str(exc) or type(exc).__name__
+            sync_run_fail(run=run, error=error, created=counts.created, updated=counts.updated, failed=counts.failed)
+        raise
+    if run is not None:
+        sync_run_finish(run=run, created=counts.created, updated=counts.updated, failed=counts.failed)
+    return counts, run

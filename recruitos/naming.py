@@ -1,0 +1,19 @@
+"""Field names between Python (snake_case) and the wire (camelCase), as the API converts them."""
+
+import re
+from functools import lru_cache
+
+from djangorestframework_camel_case.settings import api_settings as camel_case_settings
+from djangorestframework_camel_case.util import camel_to_underscore, camelize_re, underscore_to_camel
+
+
+@lru_cache(maxsize=1024)
+def camel_name(name: str) -> str:
+    """`first_name` → `firstName`, `phase1_count` → `phase1Count`."""
+    return re.sub(camelize_re, underscore_to_camel, name)
+
+
+@lru_cache(maxsize=1024)
+def snake_name(name: str) -> str:
+    """`firstName` → `first_name`, exactly as the request parser converts body keys."""
+    return camel_to_underscore(name, **camel_case_settings.JSON_UNDERSCOREIZE)

@@ -1,0 +1,230 @@
+"""`manage.py import_candidates`: sync candidates from CSV or JSON, safely and repeatably."""
+
+import datetime
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from candidates import imports
+from candidates.models import Candidate
+from dashboard.models import Activity, SyncRun
+from tests.factories import CandidateFactory
+
+HEADER = "firstName,lastName,email,position,phase,status,source,experience,notes\n"
+
+
+def run_import(path, *args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_candidates", str(path), *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def csv_file(tmp_path):
+    def write(body: str, header: str = HEADER, name: str = "candidates.csv"):
+        path = tmp_path / name
+        path.write_text(header + body, encoding="utf-8")
+        return path
+
+    return write
+
+
+def test_new_rows_are_created_with_the_apis_rules(db, csv_file):
+    path = csv_file(
+        "Sarah,Johnson,sarah@example.com,Frontend Developer,1,New,linkedin,3,\n"
+        'Michael,Chen,mchen@example.com,Backend Developer,2,technical interview,Referral,,"Likes Go, Rust"\n'
+    )
+    out, err = run_import(path)
+    assert err == ""
+    run_id = SyncRun.objects.get().pk
+    assert out == (
+        f"Sync run #{run_id}: 2 rows read from {path}: 2 candidates created, 0 updated, 0 unchanged; 0 rows failed.\n"
+    )
+    sarah = Candidate.objects.get(email="sarah@example.com")
+    michael = Candidate.objects.get(email="mchen@example.com")
+    assert (sarah.source, sarah.experience, sarah.notes) == ("LinkedIn", 3, None)
+    assert (michael.phase, michael.status, michael.notes) == (2, "Technical Interview", "Likes Go, Rust")
+    assert sarah.applied_date == sarah.last_updated
+
+
+def test_rows_match_existing_candidates_by_email_ignoring_case_and_set_only_their_fields(db, csv_file):
+    long_ago = timezone.now() - datetime.timedelta(days=10)
+    existing = CandidateFactory(
+        email="Sarah@Example.com", first_name="Sarah", phone="+1 555", status="New", last_updated=long_ago
+    )
+    path = csv_file("sarah@example.com,Screened\n", header="email,status\n")
+    out, _ = run_import(path)
+    assert "0 candidates created, 1 updated" in out
+    existing.refresh_from_db()
+    assert (existing.status, existing.first_name, existing.phone) == ("Screened", "Sarah", "+1 555")
+    assert existing.last_updated > long_ago
+    assert Candidate.objects.count() == 1
+
+
+def test_bad_rows_are_reported_with_line_and_field_and_good_rows_land(db, csv_file):
+    path = csv_file(
+        "Good,One,good1@example.com,Dev,1,New,LinkedIn,,\n"
+        "Bad,Email,not-an-email,Dev,1,New,LinkedIn,,\n"
+        "Good,Two,good2@example.com,Dev,1,New,LinkedIn,,\n"
+        ",Nameless,nameless@example.com,Dev,3,New,Monster,-1,\n"
+    )
+    out, err = run_import(path)
+    assert err.splitlines() == [
+        "line 3: email: Enter a valid email address.",
+        "line 5: firstName: This field may not be blank.",
+        'line 5: phase: "3" is not a valid choice.',
+        'line 5: source: "Monster" is not a valid choice.',
+        "line 5: experience: Ensure this value is greater than or equal to 0.",
+    ]
+    assert "4 rows read" in out
+    assert "2 candidates created, 0 updated, 0 unchanged; 2 rows failed" in out
+    assert sorted(Candidate.objects.values_list("email", flat=True)) == ["good1@example.com", "good2@example.com"]
+    run = SyncRun.objects.get()
+    assert (run.status, run.created_count, run.updated_count, run.failed_count) == ("synced", 2, 0, 2)
+
+
+def test_running_the_same_file_again_changes_nothing(db, csv_file):
+    path = csv_file(
+        "Sarah,Johnson,sarah@example.com,Dev,1,New,LinkedIn,3,\n"
+        "SARAH,Johnson,SARAH@example.com,Lead Dev,1,Screened,,,\n"
+        "Emma,Brown,emma@example.com,QA,1,New,Indeed,,\n"
+    )
+    run_import(path)
+    before = list(Candidate.objects.order_by("pk").values())
+    out, _ = run_import(path)
+    assert "0 candidates created, 0 updated, 2 unchanged" in out
+    assert list(Candidate.objects.order_by("pk").values()) == before
+    sarah = Candidate.objects.get(email__iexact="sarah@example.com")
+    assert (sarah.first_name, sarah.position, sarah.status, sarah.source, sarah.experience) == (
+        "SARAH", "Lead Dev", "Screened", "LinkedIn", None,
+    )  # fmt: skip
+
+
+def test_json_arrays_are_imported_too(db, tmp_path):
+    path = tmp_path / "candidates.json"
+    rows = [
+        {"firstName": "Sarah", "lastName": "Johnson", "email": "sarah@example.com", "position": "Dev", "experience": 4},
+        {"firstName": "Bad", "lastName": "Row", "email": "bad@example.com", "position": "Dev", "phase": 9},
+        "not an object",
+    ]
+    path.write_text(json.dumps(rows))
+    _, err = run_import(path)
+    assert err.splitlines() == [
+        'line 2: phase: "9" is not a valid choice.',
+        "line 3: row: expected an object with the candidate's fields",
+    ]
+    assert Candidate.objects.get().experience == 4
+
+
+def test_ids_and_dates_from_the_file_are_kept_and_new_ids_follow_them(db, csv_file, auth_client):
+    path = csv_file(
+        "500,Sarah,Johnson,sarah@example.com,Dev,2024-01-15T09:00:00Z,2024-01-20T10:30:00Z\n",
+        header="id,firstName,lastName,email,position,appliedDate,lastUpdated\n",
+    )
+    run_import(path)
+    sarah = Candidate.objects.get()
+    assert sarah.pk == 500
+    assert sarah.applied_date == datetime.datetime(2024, 1, 15, 9, tzinfo=datetime.UTC)
+    assert sarah.last_updated == datetime.datetime(2024, 1, 20, 10, 30, tzinfo=datetime.UTC)
+    created = auth_client.post(
+        "/api/candidates", {"firstName": "A", "lastName": "B", "email": "a@example.com", "position": "Dev"}
+    )
+    assert created.status_code == 201
+    assert created.json()["id"] > 500
+
+
+def test_an_id_that_belongs_to_someone_else_is_not_taken(db, csv_file):
+    other = CandidateFactory(email="other@example.com")
+    run_import(
+        csv_file(f"{other.pk},Sarah,Johnson,sarah@example.com,Dev\n", header="id,firstName,lastName,email,position\n")
+    )
+    sarah = Candidate.objects.get(email="sarah@example.com")
+    assert sarah.pk != other.pk
+    assert Candidate.objects.get(pk=other.pk).email == "other@example.com"
+
+
+def test_a_sync_run_and_a_feed_entry_record_the_import(db, csv_file, auth_client):
+    run_import(csv_file("Sarah,Johnson,sarah@example.com,Dev,1,New,LinkedIn,,\n"))
+    run = SyncRun.objects.get()
+    assert (run.source, run.status, run.created_count) == ("candidates.csv", "synced", 1)
+    assert run.finished_at is not None
+    stats = auth_client.get("/api/dashboard/stats").json()
+    assert stats["syncStatus"] == "synced"
+    assert stats["lastSync"] == run.finished_at.isoformat().replace("+00:00", "Z")
+    [item] = auth_client.get("/api/activity").json()
+    assert (item["type"], item["action"], item["count"]) == ("sync", "1 new candidate synced from candidates.csv", 1)
+
+
+def test_a_run_that_dies_mid_file_keeps_whole_batches_and_is_marked_error(db, tmp_path, auth_client):
+    path = tmp_path / "broken.json"
+    good = [{"firstName": f"N{i}", "lastName": "L", "email": f"n{i}@example.com", "position": "Dev"} for i in range(3)]
+    path.write_text(json.dumps(good)[:-1] + ', {"firstName": "cut off')
+    with pytest.raises(CommandError, match="malformed JSON after row 3"):
+        run_import(path, "--batch-size", "2")
+    assert Candidate.objects.count() == 2
+    run = SyncRun.objects.get()
+    assert (run.status, run.created_count) == ("error", 2)
+    assert "malformed JSON" in run.error
+    assert auth_client.get("/api/dashboard/stats").json()["syncStatus"] == "error"
+    assert not Activity.objects.filter(event="synced").exists()
+
+
+def test_an_unexpected_failure_marks_the_run_error(db, csv_file, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(imports, "candidate_bulk_write", broken)
+    with pytest.raises(RuntimeError):
+        run_import(csv_file("Sarah,Johnson,sarah@example.com,Dev,1,New,LinkedIn,,\n"))
+    assert SyncRun.objects.get().status == "error"
+    assert SyncRun.objects.get().error == "database went away"
+
+
+def test_a_dry_run_writes_nothing(db, csv_file):
+    out, _ = run_import(csv_file("Sarah,Johnson,sarah@example.com,Dev,1,New,LinkedIn,,\n"), "--dry-run")
+    assert out.startswith("Dry run, nothing written: would have 1 rows read")
+    assert not Candidate.objects.exists()
+    assert not SyncRun.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        ("", "empty.csv", "the file is empty"),
+        ("firstName,lastName\nA,B\n", "noemail.csv", "no email column"),
+        ('{"firstName": "A"}', "object.json", "must hold an array"),
+        ("x", "notes.txt", "expected a .csv or .json file"),
+    ],
+)
+def test_files_that_cannot_be_imported_fail_clearly(db, tmp_path, content, name, message):
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(CommandError, match=message):
+        run_import(path)
+    assert not Candidate.objects.exists()
+
+
+def test_a_missing_file_fails_clearly(db, tmp_path):
+    with pytest.raises(CommandError, match=r"cannot read .*missing\.csv: No such file or directory"):
+        run_import(tmp_path / "missing.csv")
+
+
+def test_invalid_utf8_fails_clearly(db, tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(b"firstName,lastName,email,position\nJos\xe9,X,jose@example.com,Dev\n")
+    with pytest.raises(CommandError, match="not UTF-8"):
+        run_import(path)
+
+
+def test_an_email_taken_by_another_writer_meanwhile_becomes_an_update(db, csv_file, monkeypatch):
+    """Two imports racing: the batch's insert loses on the constraint and is redone row by row."""
+    path = csv_file("Sarah,Johnson,sarah@example.com,Lead Dev,1,Screened,,,\n")
+    holder = CandidateFactory(email="SARAH@example.com", position="Dev", phone="+1 555")
+    monkeypatch.setattr(imports.CandidateImporter, "_existing_by_email", staticmethod(lambda batch: {}))
+    run_import(path)
+    holder.refresh_from_db()
+    assert Candidate.objects.count() == 1
+    assert (holder.position, holder.status, holder.phone) == ("Lead Dev", "Screened", "+1 555")
