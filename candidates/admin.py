@@ -1,24 +1,165 @@
-"""Candidates in the back office."""
+"""Candidates in the back office: the list, the page with its interviews, bulk actions, import."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, OuterRef, Subquery
+from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 
-from candidates.models import Candidate
-from candidates.services import candidate_create, candidate_delete, candidate_update
-from recruitos.admin import ServiceModelAdmin
+from candidates.exports import csv_lines
+from candidates.imports import ImportFileError, import_file
+from candidates.models import Candidate, Phase, Status
+from candidates.services import (
+    candidate_anonymize,
+    candidate_create,
+    candidate_delete,
+    candidate_merge,
+    candidate_update,
+)
+from interviews.models import Interview
+from interviews.services import interview_create, interview_delete, interview_update
+from recruitos.admin import EstimatedCountPaginator, ServiceInline, ServiceModelAdmin
+
+#: How many bad rows the import page lists; the summary counts them all.
+SHOWN_IMPORT_ERRORS = 50
+
+
+class InterviewInline(ServiceInline):
+    """The candidate's interviews, editable on the candidate's page."""
+
+    model = Interview
+    extra = 0
+    fields = ["type", "scheduled_date", "duration", "interviewer", "status", "rating", "notes"]
+    formfield_overrides = {Interview._meta.get_field("notes").__class__: {"widget": forms.Textarea(attrs={"rows": 2})}}
+    create_service = staticmethod(interview_create)
+    update_service = staticmethod(interview_update)
+    delete_service = staticmethod(interview_delete)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(help_text="A .csv file or a .json array, with the API's field names as columns.")
+    dry_run = forms.BooleanField(required=False, help_text="Check the file and count, write nothing.")
 
 
 @admin.register(Candidate)
 class CandidateAdmin(ServiceModelAdmin):
-    """Candidates; every save and delete goes through the candidate services."""
+    """Candidates; every save, inline edit, action and delete goes through the services."""
 
-    list_display = ["full_name", "email", "position", "phase", "status", "source", "applied_date"]
+    list_display = [
+        "full_name", "email", "position", "phase", "status", "source", "applied_date", "interview_count",
+    ]  # fmt: skip
     list_filter = ["phase", "status", "source", "applied_date"]
     search_fields = ["first_name", "last_name", "email", "position"]
+    search_help_text = "Part of the name, email or position, as the API's search."
     readonly_fields = ["applied_date", "last_updated"]
+    ordering = ["-applied_date", "-id"]
+    inlines = [InterviewInline]
+    list_per_page = 50
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    actions = ["move_to_phase_two", "mark_as_hired", "reject", "export_csv", "merge_into_oldest", "anonymize"]
     create_service = staticmethod(candidate_create)
     update_service = staticmethod(candidate_update)
     delete_service = staticmethod(candidate_delete)
 
+    def get_queryset(self, request):
+        interviews = (
+            Interview.objects.filter(candidate=OuterRef("pk")).order_by().values("candidate").annotate(n=Count("pk"))
+        )
+        return super().get_queryset(request).annotate(interview_count=Subquery(interviews.values("n")[:1]))
+
+    def get_search_results(self, request, queryset, search_term):
+        return queryset.search(search_term), False
+
     @admin.display(description="name", ordering="last_name")
     def full_name(self, candidate):
         return candidate.full_name
+
+    @admin.display(description="interviews")
+    def interview_count(self, candidate):
+        return candidate.interview_count or 0
+
+    @admin.action(description="Move selected candidates to phase 2", permissions=["change"])
+    def move_to_phase_two(self, request, queryset):
+        self._update_each(request, queryset, {"phase": Phase.TWO}, "moved to phase 2")
+
+    @admin.action(description="Mark selected candidates as hired", permissions=["change"])
+    def mark_as_hired(self, request, queryset):
+        self._update_each(request, queryset, {"phase": Phase.TWO, "status": Status.HIRED}, "marked as hired")
+
+    @admin.action(description="Reject selected candidates", permissions=["change"])
+    def reject(self, request, queryset):
+        self._update_each(request, queryset, {"status": Status.REJECTED}, "rejected")
+
+    @admin.action(description="Export selected candidates to CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        response = StreamingHttpResponse(csv_lines(queryset.order_by("-applied_date", "-id")), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="candidates-{timezone.localdate()}.csv"'
+        return response
+
+    @admin.action(description="Merge selected candidates into the one who applied first", permissions=["delete"])
+    def merge_into_oldest(self, request, queryset):
+        keep, *duplicates = queryset.order_by("applied_date", "pk")
+        if not duplicates:
+            self.message_user(request, "Select at least two candidates to merge.", messages.WARNING)
+            return
+        merged = candidate_merge(keep=keep, duplicates=duplicates, actor=request.user)
+        self.message_user(request, f"Merged {len(duplicates)} duplicates into {merged.full_name} (#{merged.pk}).")
+
+    @admin.action(description="Anonymize selected candidates (erase personal data)", permissions=["change"])
+    def anonymize(self, request, queryset):
+        for candidate in queryset:
+            candidate_anonymize(instance=candidate, actor=request.user)
+        self.message_user(request, f"Anonymized {len(queryset)} candidates.")
+
+    def _update_each(self, request, queryset, data, done):
+        failed = []
+        for candidate in queryset:
+            try:
+                candidate_update(instance=candidate, data=data, actor=request.user)
+            except ValidationError:
+                failed.append(candidate.full_name)
+        self.message_user(request, f"{len(queryset) - len(failed)} candidates {done}.")
+        if failed:
+            self.message_user(request, f"Not changed: {', '.join(failed)}.", messages.ERROR)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="candidates_candidate_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        """Upload a file and run the same import as `manage.py import_candidates`."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            return self._run_import(request, form.cleaned_data["file"], form.cleaned_data["dry_run"])
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "opts": self.opts,
+            "title": "Import candidates",
+        }
+        return TemplateResponse(request, "admin/candidates/candidate/import.html", context)
+
+    def _run_import(self, request, upload, dry_run):
+        errors = []
+        try:
+            upload.seek(0)
+            result, _ = import_file(upload.file, upload.name, dry_run=dry_run, on_error=errors.append)
+        except ImportFileError as exc:
+            self.message_user(request, f"{upload.name}: {exc}", messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        verb = "Checked (nothing written)" if dry_run else "Imported"
+        self.message_user(
+            request,
+            f"{verb} {upload.name}: {result.rows} rows, {result.created} candidates created, {result.updated} updated, "
+            f"{result.unchanged} unchanged, {result.failed} rows failed.",
+            messages.WARNING if result.failed else messages.SUCCESS,
+        )
+        for error in errors[:SHOWN_IMPORT_ERRORS]:
+            self.message_user(request, str(error), messages.ERROR)
+        return HttpResponseRedirect(reverse("admin:candidates_candidate_changelist"))

@@ -1,7 +1,5 @@
 """Query parameters of `GET /api/candidates`."""
 
-from django.db.models import Q, Value
-from django.db.models.functions import Concat
 from django_filters import rest_framework as filters
 
 from candidates.models import Candidate, Phase, Source, Status
@@ -23,10 +21,4 @@ class CandidateFilterSet(filters.FilterSet):
         fields = ["phase", "status", "source", "search"]
 
     def filter_search(self, queryset, name, value):
-        """Match the full name ("sarah johnson", so each name too), the email or the position."""
-        term = value.strip()
-        if not term:
-            return queryset
-        return queryset.alias(full_name=Concat("first_name", Value(" "), "last_name")).filter(
-            Q(full_name__icontains=term) | Q(email__icontains=term) | Q(position__icontains=term)
-        )
+        return queryset.search(value)

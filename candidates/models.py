@@ -2,7 +2,7 @@
 
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Concat, Lower
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
@@ -45,6 +45,18 @@ class CandidateQuerySet(models.QuerySet):
     def with_email(self, email: str):
         """Candidates whose email equals `email` ignoring case, as the unique constraint compares."""
         return self.filter(Exact(Lower("email"), Lower(models.Value(email))))
+
+    def search(self, text: str):
+        """
+        Case-insensitive substring match on the full name ("sarah johnson", and so on each
+        name alone), the email or the position; blank text matches everyone.
+        """
+        term = text.strip()
+        if not term:
+            return self
+        return self.alias(full_name=Concat("first_name", models.Value(" "), "last_name")).filter(
+            models.Q(full_name__icontains=term) | models.Q(email__icontains=term) | models.Q(position__icontains=term)
+        )
 
 
 class Candidate(models.Model):

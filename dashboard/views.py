@@ -1,6 +1,7 @@
 """The contract's dashboard endpoints: `/api/dashboard/stats` and `/api/activity`."""
 
 from rest_framework import mixins, viewsets
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -11,7 +12,9 @@ from recruitos.pagination import UncountedLimitOffsetPagination
 
 
 class DashboardStatsView(APIView):
-    """Pipeline counts, today's interviews and the state of the last data sync."""
+    """Pipeline counts, today's interviews and the state of the last data sync; any valid key reads them."""
+
+    permission_classes = [IsAuthenticated]
 
     def get(self, request):
         return Response(DashboardStatsSerializer(dashboard_stats()).data)

@@ -1,13 +1,54 @@
 """
-The base class of the back office's model admins.
+The back office's shared admin classes.
 
-Saving and deleting in the admin goes through the same service functions as the API,
-so validation of shared rules, `lastUpdated` handling and activity records are one
+Saving and deleting in the admin, inlines included, goes through the same service
+functions as the API, so validation, `lastUpdated` handling and activity records are one
 implementation for both.
 """
 
 from django.contrib import admin
-from django.db import models
+from django.core.paginator import Paginator
+from django.db import connection, models
+from django.utils.functional import cached_property
+
+#: Below this many rows an exact count is cheap, and exactness wins.
+ESTIMATE_ABOVE = 10_000
+
+
+class EstimatedCountPaginator(Paginator):
+    """
+    A paginator that does not count a whole large table on every page load: on PostgreSQL,
+    an unfiltered list takes the planner's row estimate; filtered lists count exactly.
+    """
+
+    @cached_property
+    def count(self):
+        query = getattr(self.object_list, "query", None)
+        if connection.vendor == "postgresql" and query is not None and not query.where:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                    [self.object_list.model._meta.db_table],
+                )
+                estimate = cursor.fetchone()[0]
+            if estimate > ESTIMATE_ABOVE:
+                return estimate
+        return super().count
+
+
+def _model_data(form, *, changed_only: bool) -> dict:
+    """The cleaned values of the form's model fields (only the changed ones for an update)."""
+    fields = {field.name for field in form._meta.model._meta.concrete_fields}
+    names = form.changed_data if changed_only else form.cleaned_data
+    return {name: form.cleaned_data[name] for name in names if name in fields}
+
+
+class ServiceInline(admin.TabularInline):
+    """An inline whose rows are written by services, named as on `ServiceModelAdmin`."""
+
+    create_service = None
+    update_service = None
+    delete_service = None
 
 
 class ServiceModelAdmin(admin.ModelAdmin):
@@ -15,7 +56,8 @@ class ServiceModelAdmin(admin.ModelAdmin):
     A ModelAdmin whose writes call services.
 
     Subclasses set `create_service`, `update_service` and `delete_service` (wrapped in
-    `staticmethod`), as on `recruitos.viewsets.ServiceModelViewSet`.
+    `staticmethod`), as on `recruitos.viewsets.ServiceModelViewSet`; so do their
+    `ServiceInline`s.
     """
 
     create_service = None
@@ -25,13 +67,10 @@ class ServiceModelAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
-        fields = {field.name for field in obj._meta.concrete_fields}
         if change:
-            data = {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
-            saved = self.update_service(instance=obj, data=data, actor=request.user)
+            saved = self.update_service(instance=obj, data=_model_data(form, changed_only=True), actor=request.user)
         else:
-            data = {name: value for name, value in form.cleaned_data.items() if name in fields}
-            saved = self.create_service(data=data, actor=request.user)
+            saved = self.create_service(data=_model_data(form, changed_only=False), actor=request.user)
         # The admin goes on using `obj` (log entry, inlines): give it the saved state.
         obj.__dict__.update(saved.__dict__)
 
@@ -41,6 +80,26 @@ class ServiceModelAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_service(instance=obj, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        inline = next((i for i in self.get_inline_instances(request, form.instance) if i.model is formset.model), None)
+        if not isinstance(inline, ServiceInline):
+            return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for row in formset.forms:
+            if row in formset.deleted_forms:
+                if row.instance.pk is not None:
+                    inline.delete_service(instance=row.instance, actor=request.user)
+                    formset.deleted_objects.append(row.instance)
+            elif row.instance.pk is None and row.has_changed():
+                created = inline.create_service(data=_model_data(row, changed_only=False), actor=request.user)
+                formset.new_objects.append(created)
+            elif row.instance.pk is not None and row.has_changed():
+                inline.update_service(
+                    instance=row.instance, data=_model_data(row, changed_only=True), actor=request.user
+                )
+                formset.changed_objects.append((row.instance, row.changed_data))
+        return None
 
 
 class ReadOnlyModelAdmin(admin.ModelAdmin):

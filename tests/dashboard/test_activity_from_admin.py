@@ -22,6 +22,9 @@ CANDIDATE_FORM = {
     "notes": "",
     "resume_url": "",
     "linkedin_url": "",
+    # The interviews inline's management form: no inline rows sent.
+    "interviews-TOTAL_FORMS": "0",
+    "interviews-INITIAL_FORMS": "0",
 }
 
 
