@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint check
+.PHONY: install run serve test lint check
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,8 +22,16 @@ install: $(STAMP) .env
 
 run: install
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo_data --candidates 50 --if-empty
 	$(PY) manage.py create_demo_user
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production-style: DEBUG off, static files collected and served by WhiteNoise, gunicorn.
+# HTTPS=0 because this serves plain HTTP on this machine; behind TLS leave it unset.
+serve: install
+	DEBUG=0 $(PY) manage.py migrate --no-input
+	DEBUG=0 $(PY) manage.py collectstatic --no-input --verbosity 0
+	DEBUG=0 HTTPS=$${HTTPS:-0} BIND=$(HOST):$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py recruitos.wsgi
 
 test: install
 	$(PY) -m pytest

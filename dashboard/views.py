@@ -1,5 +1,6 @@
 """The contract's dashboard endpoints: `/api/dashboard/stats` and `/api/activity`."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -16,6 +17,7 @@ class DashboardStatsView(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses=DashboardStatsSerializer)
     def get(self, request):
         return Response(DashboardStatsSerializer(dashboard_stats()).data)
 

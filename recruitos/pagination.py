@@ -35,6 +35,17 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
     def get_paginated_response_schema(self, schema):
         return schema
 
+    def get_schema_operation_parameters(self, view):
+        return [
+            self._parameter(self.limit_query_param, "How many rows to return.", 1, self.max_limit, self.default_limit),
+            self._parameter(self.offset_query_param, "How many matching rows to skip.", 0, MAX_BIGINT, 0),
+        ]
+
+    @staticmethod
+    def _parameter(name, description, minimum, maximum, default):
+        schema = {"type": "integer", "minimum": minimum, "maximum": maximum, "default": default}
+        return {"name": name, "required": False, "in": "query", "description": description, "schema": schema}
+
     @staticmethod
     def _read_parameter(request, name, field, default):
         """Validate one query parameter with a serializer field; missing or empty means default."""

@@ -7,12 +7,14 @@ without a redirect. Any other path under /api gets a JSON 404.
 
 from django.contrib import admin
 from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from candidates.views import CandidateViewSet
 from dashboard.views import ActivityViewSet, DashboardStatsView
 from interviews.views import InterviewViewSet
 from recruitos.exceptions import api_not_found
+from recruitos.views import HealthView
 
 router = SimpleRouter()
 router.trailing_slash = "/?"
@@ -22,6 +24,9 @@ router.register("activity", ActivityViewSet, basename="activity")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    re_path(r"^api/health/?$", HealthView.as_view(), name="health"),
+    re_path(r"^api/schema/?$", SpectacularAPIView.as_view(), name="schema"),
+    re_path(r"^api/docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     re_path(r"^api/dashboard/stats/?$", DashboardStatsView.as_view(), name="dashboard-stats"),
     path("api/", include(router.urls)),
     re_path(r"^api(?:/.*)?$", api_not_found),

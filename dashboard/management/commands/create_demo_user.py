@@ -6,7 +6,7 @@ from rest_framework.authtoken.models import Token
 
 
 class Command(BaseCommand):
-    """Create (or reuse) a superuser and print its API key; running it again changes nothing."""
+    """Create (or restore) the demo superuser and print its API key; running it again changes nothing."""
 
     help = (
         "Create the superuser USERNAME (default: demo) if it does not exist, give it an API key "
@@ -17,8 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("--username", default="demo", help="the user's name (default: demo)")
 
     def handle(self, *args, username, **options):
-        user, created = get_user_model().objects.get_or_create(
-            username=username, defaults={"is_staff": True, "is_superuser": True}
+        user, created = get_user_model().objects.update_or_create(
+            username=username, defaults={"is_staff": True, "is_superuser": True, "is_active": True}
         )
         if created:
             user.set_unusable_password()

@@ -1,0 +1,81 @@
+"""
+The OpenAPI description of the wire format, as it really is (drf-spectacular).
+
+`ContractAutoSchema` adds what every operation shares: the contract's error bodies
+(400, 401, 403, 404, 429) and the `X-Total-Count` header of counted lists.
+"""
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+
+from recruitos.pagination import TOTAL_COUNT_HEADER, StrictLimitOffsetPagination, UncountedLimitOffsetPagination
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error but a validation error: `{"detail": "…"}`."""
+
+    detail = serializers.CharField()
+
+
+class FieldErrorSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="The camelCase field or query parameter; `body` for the body as a whole.")
+    message = serializers.CharField()
+
+
+class ValidationErrorSerializer(serializers.Serializer):
+    """A 400: `{"detail": "Validation error", "errors": [{"field": …, "message": …}]}`."""
+
+    detail = serializers.CharField()
+    errors = FieldErrorSerializer(many=True)
+
+
+class ContractAutoSchema(AutoSchema):
+    """AutoSchema with the contract's shared error responses and list header."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code, serializer in self._error_responses().items():
+            responses.setdefault(code, self._get_response_for_code(serializer, code, direction=direction))
+        return responses
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self._is_counted_list():
+            parameters.append(
+                OpenApiParameter(
+                    TOTAL_COUNT_HEADER,
+                    OpenApiTypes.INT,
+                    location=OpenApiParameter.HEADER,
+                    response=[200],
+                    description="The number of rows that match the filters, whatever limit and offset say.",
+                )
+            )
+        return parameters
+
+    def _is_counted_list(self) -> bool:
+        paginator = getattr(self.view, "pagination_class", None)
+        return (
+            self._is_list_view()
+            and paginator is not None
+            and issubclass(paginator, StrictLimitOffsetPagination)
+            and not issubclass(paginator, UncountedLimitOffsetPagination)
+        )
+
+    def _error_responses(self) -> dict:
+        errors = {}
+        if self.method in ("POST", "PUT", "PATCH") or self._is_list_view():
+            errors["400"] = ValidationErrorSerializer
+        if getattr(self.view, "authentication_classes", None):
+            errors["401"] = ErrorSerializer
+            errors["403"] = ErrorSerializer
+            errors["429"] = ErrorSerializer
+        if "{id}" in self.path:
+            errors["404"] = ErrorSerializer
+        return errors
+
+
+def contract_paths(endpoints):
+    """Preprocessing hook: document the contract's URLs, without the optional trailing slash."""
+    return [(path.rstrip("/") or path, regex, method, callback) for path, regex, method, callback in endpoints]
