@@ -1,0 +1,91 @@
+"""
+The back office in a real browser: headless Chromium (Debian's chromium and chromium-driver)
+driven by Selenium against a live server, as Django's own admin tests do.
+"""
+
+import shutil
+import tempfile
+
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from candidates.models import Candidate
+from interviews.models import Interview
+from tests.factories import CandidateFactory
+
+CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER),
+    reason="needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)",
+)
+
+
+@pytest.fixture
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    profile = tempfile.mkdtemp(prefix="recruitos-chromium-")
+    for flag in [
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--window-size=1400,1000", f"--user-data-dir={profile}",
+    ]:  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.implicitly_wait(5)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_a_recruiter_finds_a_candidate_moves_them_on_and_schedules_an_interview(live_server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    admin = get_user_model().objects.create_superuser("recruiter", "r@example.com", "a-long-test-password")
+    sarah = CandidateFactory(first_name="Sarah", last_name="Johnson", position="Frontend Developer", status="New")
+    CandidateFactory(first_name="Emma", last_name="Brown")
+
+    browser.get(f"{live_server.url}/admin/login/?next=/admin/candidates/candidate/")
+    browser.find_element(By.NAME, "username").send_keys("recruiter")
+    browser.find_element(By.NAME, "password").send_keys("a-long-test-password")
+    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    assert "Select candidate to change" in browser.title
+
+    search = browser.find_element(By.ID, "searchbar")
+    search.send_keys("sarah johnson")
+    search.submit()
+    rows = browser.find_elements(By.CSS_SELECTOR, "#result_list tbody tr")
+    assert [row.find_element(By.CSS_SELECTOR, "th a").text for row in rows] == ["Sarah Johnson"]
+    rows[0].find_element(By.CSS_SELECTOR, "th a").click()
+
+    Select(browser.find_element(By.NAME, "status")).select_by_visible_text("Phone Interview")
+    browser.find_element(By.CSS_SELECTOR, ".add-row a").click()
+    Select(browser.find_element(By.NAME, "interviews-0-type")).select_by_visible_text("Video")
+    browser.find_element(By.NAME, "interviews-0-scheduled_date_0").send_keys("2031-03-04")
+    browser.find_element(By.NAME, "interviews-0-scheduled_date_1").send_keys("10:00:00")
+    browser.find_element(By.NAME, "interviews-0-interviewer").send_keys("Jane Doe")
+    browser.find_element(By.NAME, "_save").click()
+    assert "was changed successfully" in browser.find_element(By.CSS_SELECTOR, ".messagelist").text
+
+    sarah.refresh_from_db()
+    assert sarah.status == "Phone Interview"
+    interview = Interview.objects.get()
+    assert (interview.candidate_id, interview.type, interview.interviewer) == (sarah.pk, "Video", "Jane Doe")
+    assert interview.scheduled_date.isoformat() == "2031-03-04T10:00:00+00:00"
+
+    api = APIClient(HTTP_AUTHORIZATION=f"Bearer {Token.objects.create(user=admin).key}")
+    feed = [(item["type"], item["action"]) for item in api.get("/api/activity").json()]
+    assert ("candidate", "moved to Phone Interview") in feed
+    assert ("interview", "Interview scheduled with Sarah Johnson") in feed
+
+    browser.get(f"{live_server.url}/admin/dashboard/activity/")
+    listed = browser.find_element(By.ID, "result_list").text
+    assert "moved to Phone Interview" in listed
+    assert "Interview scheduled with Sarah Johnson" in listed
+    assert Candidate.objects.count() == 2
