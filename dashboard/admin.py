@@ -2,8 +2,23 @@
 
 from django.contrib import admin
 
-from dashboard.models import Activity, SyncRun
+from dashboard.models import EVENT_TYPES, Activity, ActivityType, SyncRun
 from recruitos.admin import ReadOnlyModelAdmin
+
+
+class ActivityTypeFilter(admin.SimpleListFilter):
+    """The feed's `type` (candidate, interview, sync), which groups the events."""
+
+    title = "type"
+    parameter_name = "type"
+
+    def lookups(self, request, model_admin):
+        return ActivityType.choices
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.filter(event__in=[event for event, kind in EVENT_TYPES.items() if kind == self.value()])
 
 
 @admin.register(Activity)
@@ -11,7 +26,7 @@ class ActivityAdmin(ReadOnlyModelAdmin):
     """Every recorded change, who made it, and what it is about while that exists."""
 
     list_display = ["timestamp", "event", "action", "actor", "candidate", "interview"]
-    list_filter = ["event", "timestamp"]
+    list_filter = [ActivityTypeFilter, "event", "timestamp"]
     list_select_related = ["actor", "candidate", "interview"]
     search_fields = ["candidate_name", "interviewer", "detail"]
     date_hierarchy = "timestamp"
