@@ -7,6 +7,10 @@ Every value can be set from the environment; the defaults suit a small machine.
 import multiprocessing
 import os
 
+# A web request's SQL statement may run this long (PostgreSQL), so a stuck query ends with a
+# 503 instead of holding a worker; commands and migrations run without this limit.
+os.environ.setdefault("DB_STATEMENT_TIMEOUT_MS", "15000")
+
 bind = os.environ.get("BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 # Processes: WEB_CONCURRENCY, else one per CPU. Each runs a few threads, as requests spend
 # much of their time waiting for the database.

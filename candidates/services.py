@@ -48,12 +48,12 @@ def candidate_delete(*, instance: Candidate, actor=None) -> None:
     """
     Delete a candidate and their interviews; DoesNotExist if someone else got there first.
 
+    The row is locked first, so a concurrent update (which adds activity linked to the
+    candidate) finishes before the delete gathers what to unlink, or finds the row gone.
     Their name leaves the activity feed with them (`dashboard.models.forget_candidate`);
     the deletion stays in it, nameless.
     """
-    deleted, _ = Candidate.objects.filter(pk=instance.pk).delete()
-    if not deleted:
-        raise Candidate.DoesNotExist
+    lock_for_update(instance).delete()
     activity_record(event=ActivityEvent.DELETED, actor=actor)
 
 
@@ -116,7 +116,10 @@ def candidates_purge(*, queryset, actor=None, batch_size: int = 1000) -> int:
     purged = 0
     while ids := list(queryset.order_by("pk").values_list("pk", flat=True)[:batch_size]):
         with transaction.atomic():
-            purged += Candidate.objects.filter(pk__in=ids).delete()[1].get(Candidate._meta.label, 0)
+            locked = list(
+                Candidate.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True)
+            )
+            purged += Candidate.objects.filter(pk__in=locked).delete()[1].get(Candidate._meta.label, 0)
     if purged:
         activity_record(event=ActivityEvent.PURGED, count=purged, actor=actor)
     return purged

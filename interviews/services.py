@@ -45,10 +45,8 @@ def interview_update(*, instance: Interview, data: dict, actor=None) -> Intervie
 
 @transaction.atomic
 def interview_delete(*, instance: Interview, actor=None) -> None:
-    """Delete an interview; DoesNotExist if someone else got there first."""
-    deleted, _ = Interview.objects.filter(pk=instance.pk).delete()
-    if not deleted:
-        raise Interview.DoesNotExist
+    """Delete an interview, locked first as `candidate_delete` explains; DoesNotExist if it is gone."""
+    lock_for_update(instance).delete()
 
 
 def _record(interview: Interview, event: ActivityEvent, actor) -> None:

@@ -6,6 +6,7 @@ The API's error bodies, in the contract's shapes.
   for nested input; errors about the body as a whole name the field "body".
 - 401: {"detail": "Invalid or missing authentication token"}, with `WWW-Authenticate: Bearer`.
 - 404: {"detail": "Candidate not found"} (the model's name) or {"detail": "Not found."}.
+- 503: {"detail": "Service unavailable: …"} with `Retry-After` when the database does not answer.
 - 500: {"detail": "Internal server error"}, the traceback logged, never an HTML page.
 """
 
@@ -13,7 +14,10 @@ import logging
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
+from django.views.csrf import csrf_failure as django_csrf_failure
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
@@ -28,6 +32,13 @@ AUTHENTICATION_FAILED = "Invalid or missing authentication token"
 VALIDATION_FAILED = "Validation error"
 INTERNAL_ERROR = "Internal server error"
 BODY_FIELD = "body"
+RETRY_AFTER_SECONDS = 5
+
+
+class DatabaseUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "Service unavailable: the database is not answering. Try again shortly."
+    default_code = "database_unavailable"
 
 
 def api_exception_handler(exc, context):
@@ -57,9 +68,17 @@ def flatten_errors(detail) -> list[dict]:
     return [{"field": _field_name(path), "message": str(message)} for path, message in _walk(detail)]
 
 
+@csrf_exempt  # It only ever answers 404; CSRF's HTML 403 page must not pre-empt that.
 def api_not_found(request, *args, **kwargs):
-    """JSON 404 for any path under /api that no route matches, DEBUG or not."""
+    """JSON 404 for any path under /api that no route matches, DEBUG or not, whatever the method."""
     return JsonResponse({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: JSON under /api (the API itself uses keys, not cookies), Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": f"CSRF check failed: {reason}"}, status=status.HTTP_403_FORBIDDEN)
+    return django_csrf_failure(request, reason)
 
 
 def _as_api_exception(exc, context):
@@ -68,6 +87,11 @@ def _as_api_exception(exc, context):
         return exceptions.NotFound(_not_found_message(context.get("view")))
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(get_error_detail(exc))
+    if isinstance(exc, OperationalError | InterfaceError):
+        logger.error("The database is not answering: %s", exc)
+        unavailable = DatabaseUnavailable()
+        unavailable.wait = RETRY_AFTER_SECONDS  # DRF's handler turns `wait` into Retry-After.
+        return unavailable
     return exc
 
 

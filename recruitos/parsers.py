@@ -6,20 +6,35 @@ orjson rejects what the JSON standard rejects (NaN, invalid UTF-8, nesting deepe
 """
 
 import orjson
+from django.conf import settings
 from djangorestframework_camel_case.settings import api_settings as camel_case_settings
 from djangorestframework_camel_case.util import underscoreize
-from rest_framework.exceptions import ParseError
+from rest_framework import status
+from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import BaseParser
 
 
+class RequestTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "request_too_large"
+
+
 class CamelCaseJSONObjectParser(BaseParser):
-    """Parse a JSON body and convert its keys from camelCase to snake_case."""
+    """Parse a JSON body of at most API_MAX_BODY_BYTES and convert its keys to snake_case."""
 
     media_type = "application/json"
 
     def parse(self, stream, media_type=None, parser_context=None):
+        limit = settings.API_MAX_BODY_BYTES
+        request = (parser_context or {}).get("request")
+        declared = request.META.get("CONTENT_LENGTH") if request is not None else None
+        if declared and declared.isdigit() and int(declared) > limit:
+            raise RequestTooLarge(f"The request body is larger than {limit} bytes.")
+        body = stream.read(limit + 1)
+        if len(body) > limit:
+            raise RequestTooLarge(f"The request body is larger than {limit} bytes.")
         try:
-            data = orjson.loads(stream.read())
+            data = orjson.loads(body)
         except orjson.JSONDecodeError as exc:
             raise ParseError(f"Malformed JSON: {exc}") from exc
         return underscoreize(data, **camel_case_settings.JSON_UNDERSCOREIZE)

@@ -71,6 +71,7 @@ class ContractAutoSchema(AutoSchema):
             errors["401"] = ErrorSerializer
             errors["403"] = ErrorSerializer
             errors["429"] = ErrorSerializer
+            errors["503"] = ErrorSerializer  # the database is not answering
         if "{id}" in self.path:
             errors["404"] = ErrorSerializer
         return errors

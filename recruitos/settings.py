@@ -85,8 +85,12 @@ DATABASES = {"default": environ.Env.db_url_config(DATABASE_URL)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Fail fast when the database is unreachable instead of hanging a worker.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("DB_CONNECT_TIMEOUT", default=5)
+    # Fail fast when the database is unreachable instead of hanging a worker; gunicorn.conf.py
+    # also bounds each statement (DB_STATEMENT_TIMEOUT_MS) for web requests, not for migrations.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["connect_timeout"] = env.int("DB_CONNECT_TIMEOUT", default=5)
+    if statement_timeout := env.int("DB_STATEMENT_TIMEOUT_MS", default=0):
+        options["options"] = f"-c statement_timeout={statement_timeout}"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work beside a writer; IMMEDIATE transactions take the write lock
     # up front, so concurrent writers wait (up to the timeout) instead of failing.
@@ -126,6 +130,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The largest JSON body the API reads; larger ones get 413.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1_048_576)
+
 # Requests per key, e.g. "1200/minute"; "none" turns throttling off.
 API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="1200/minute")
 
@@ -145,6 +152,7 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=HTTPS)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=HTTPS)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "recruitos.exceptions.csrf_failure"
 if env.bool("BEHIND_PROXY", default=False):
     # The proxy terminates TLS and says so in X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -28,6 +28,8 @@ class ServiceModelViewSet(
     create_service = None
     update_service = None
     delete_service = None
+    # Any path segment reaches the view, so /api/candidates/0.5 is "Candidate not found".
+    lookup_value_regex = "[^/]+"
 
     def update(self, request, *args, **kwargs):
         kwargs["partial"] = True

@@ -100,3 +100,11 @@ def test_methods_the_contract_does_not_have_are_405(auth_client):
     response = auth_client.delete("/api/candidates")
     assert response.status_code == 405
     assert response.json() == {"detail": 'Method "DELETE" not allowed.'}
+
+
+@pytest.mark.parametrize("method", ["get", "put", "patch", "delete", "post"])
+@pytest.mark.parametrize("path", ["/api/candidates/0.5", "/api/interviews/1.0", "/api/nothing/here"])
+def test_odd_ids_and_unknown_paths_are_json_404_for_every_method(auth_client, method, path):
+    response = getattr(auth_client, method)(path, {}, format="json")
+    assert response.status_code in (404, 405)
+    assert response["Content-Type"] == "application/json"

@@ -45,7 +45,10 @@ def browser():
 
 def test_a_recruiter_finds_a_candidate_moves_them_on_and_schedules_an_interview(live_server, browser):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support import expected_conditions as loaded
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    wait = WebDriverWait(browser, 15)
 
     admin = get_user_model().objects.create_superuser("recruiter", "r@example.com", "a-long-test-password")
     sarah = CandidateFactory(first_name="Sarah", last_name="Johnson", position="Frontend Developer", status="New")
@@ -55,14 +58,16 @@ def test_a_recruiter_finds_a_candidate_moves_them_on_and_schedules_an_interview(
     browser.find_element(By.NAME, "username").send_keys("recruiter")
     browser.find_element(By.NAME, "password").send_keys("a-long-test-password")
     browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
-    assert "Select candidate to change" in browser.title
+    wait.until(loaded.title_contains("Select candidate to change"))
 
     search = browser.find_element(By.ID, "searchbar")
     search.send_keys("sarah johnson")
     search.submit()
+    wait.until(loaded.url_contains("q=sarah"))
     rows = browser.find_elements(By.CSS_SELECTOR, "#result_list tbody tr")
     assert [row.find_element(By.CSS_SELECTOR, "th a").text for row in rows] == ["Sarah Johnson"]
     rows[0].find_element(By.CSS_SELECTOR, "th a").click()
+    wait.until(loaded.title_contains("Change candidate"))
 
     Select(browser.find_element(By.NAME, "status")).select_by_visible_text("Phone Interview")
     browser.find_element(By.CSS_SELECTOR, ".add-row a").click()
@@ -71,7 +76,7 @@ def test_a_recruiter_finds_a_candidate_moves_them_on_and_schedules_an_interview(
     browser.find_element(By.NAME, "interviews-0-scheduled_date_1").send_keys("10:00:00")
     browser.find_element(By.NAME, "interviews-0-interviewer").send_keys("Jane Doe")
     browser.find_element(By.NAME, "_save").click()
-    assert "was changed successfully" in browser.find_element(By.CSS_SELECTOR, ".messagelist").text
+    wait.until(loaded.text_to_be_present_in_element((By.CSS_SELECTOR, ".messagelist"), "was changed successfully"))
 
     sarah.refresh_from_db()
     assert sarah.status == "Phone Interview"
@@ -85,6 +90,7 @@ def test_a_recruiter_finds_a_candidate_moves_them_on_and_schedules_an_interview(
     assert ("interview", "Interview scheduled with Sarah Johnson") in feed
 
     browser.get(f"{live_server.url}/admin/dashboard/activity/")
+    wait.until(loaded.presence_of_element_located((By.ID, "result_list")))
     listed = browser.find_element(By.ID, "result_list").text
     assert "moved to Phone Interview" in listed
     assert "Interview scheduled with Sarah Johnson" in listed

@@ -1,0 +1,147 @@
+"""
+Concurrency on PostgreSQL: a live server and real parallel clients (threads released
+together by a barrier). Bounded: 20 clients at most, each request with a timeout.
+"""
+
+import io
+import json
+import threading
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, connections
+from django.db.models.functions import Lower
+
+from candidates.models import Candidate
+from tests.factories import CandidateFactory
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="concurrency is tested on PostgreSQL, as production runs"
+)
+CLIENTS = 20
+TIMEOUT = 30
+
+
+@pytest.fixture
+def call(live_server, transactional_db):
+    from rest_framework.authtoken.models import Token
+
+    from tests.factories import UserFactory
+
+    key = Token.objects.create(user=UserFactory(username="racer")).key
+
+    def send(method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"{live_server.url}{path}", data=data, method=method)
+        request.add_header("Authorization", f"Bearer {key}")
+        request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+    return send
+
+
+def all_at_once(jobs):
+    """Run the callables in parallel, released together; return their results in order."""
+    barrier = threading.Barrier(len(jobs))
+
+    def run(job):
+        barrier.wait(timeout=TIMEOUT)
+        return job()
+
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        return list(pool.map(run, jobs, timeout=TIMEOUT * 2))
+
+
+def test_simultaneous_creates_with_one_email_give_one_201(call):
+    body = {"firstName": "Sarah", "lastName": "Johnson", "position": "Dev"}
+    results = all_at_once([
+        lambda i=i: call("POST", "/api/candidates", {**body, "email": "Sarah@example.com" if i % 2 else "sarah@EXAMPLE.com"})
+        for i in range(CLIENTS)
+    ])  # fmt: skip
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [201] + [400] * (CLIENTS - 1)
+    for status, content in results:
+        if status == 400:
+            assert json.loads(content)["errors"] == [
+                {"field": "email", "message": "A candidate with this email already exists."}
+            ]
+    assert Candidate.objects.count() == 1
+
+
+def test_simultaneous_partial_updates_of_different_fields_all_survive(call):
+    candidate = CandidateFactory(phone=None, notes=None, skills=None, experience=None)
+    changes = [
+        {"firstName": "Sara"}, {"lastName": "Jonsson"}, {"phone": "+1 555"}, {"position": "Lead Dev"},
+        {"phase": 2}, {"status": "Final Interview"}, {"source": "Referral"}, {"skills": "Go, Rust"},
+        {"experience": 7}, {"notes": "Strong"}, {"resumeUrl": "https://cv.example.com/s.pdf"},
+        {"linkedinUrl": "https://linkedin.com/in/sara"}, {"email": "sara.jonsson@example.com"},
+    ]  # fmt: skip
+    jobs = [lambda change=change: call("PATCH", f"/api/candidates/{candidate.pk}", change) for change in changes]
+    jobs += [lambda change=change: call("PUT", f"/api/candidates/{candidate.pk}", change) for change in changes[:7]]
+    assert len(jobs) == CLIENTS
+    assert {status for status, _ in all_at_once(jobs)} == {200}
+    candidate.refresh_from_db()
+    assert (candidate.first_name, candidate.last_name, candidate.phone, candidate.position, candidate.phase) == (
+        "Sara", "Jonsson", "+1 555", "Lead Dev", 2,
+    )  # fmt: skip
+    assert (candidate.status, candidate.source, candidate.skills, candidate.experience, candidate.notes) == (
+        "Final Interview", "Referral", "Go, Rust", 7, "Strong",
+    )  # fmt: skip
+    assert (candidate.resume_url, candidate.linkedin_url, candidate.email) == (
+        "https://cv.example.com/s.pdf", "https://linkedin.com/in/sara", "sara.jonsson@example.com",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("round_", range(10))
+def test_simultaneous_delete_and_update_never_half_apply(call, round_):
+    candidate = CandidateFactory(status="New")
+    deleted, updated = all_at_once([
+        lambda: call("DELETE", f"/api/candidates/{candidate.pk}"),
+        lambda: call("PUT", f"/api/candidates/{candidate.pk}", {"status": "Screened"}),
+    ])  # fmt: skip
+    assert deleted[0] == 204
+    assert updated[0] in (200, 404)
+    if updated[0] == 404:
+        assert json.loads(updated[1]) == {"detail": "Candidate not found"}
+    else:
+        assert json.loads(updated[1])["status"] == "Screened"
+    assert not Candidate.objects.filter(pk=candidate.pk).exists()
+
+
+def test_simultaneous_imports_of_overlapping_files_make_no_duplicates(transactional_db, tmp_path):
+    header = "firstName,lastName,email,position\n"
+    files = []
+    for n in range(4):
+        rows = "".join(f"P{i},Import,person{i}@EXAMPLE.com,Dev\n" for i in range(n * 50, n * 50 + 150))
+        path = tmp_path / f"part{n}.csv"
+        path.write_text(header + rows)
+        files.append(path)
+
+    def run_import(path):
+        try:
+            call_command("import_candidates", str(path), "--batch-size", "25", stdout=io.StringIO())
+        finally:
+            connections.close_all()
+
+    all_at_once([lambda path=path: run_import(path) for path in files])
+    emails = list(Candidate.objects.annotate(key=Lower("email")).values_list("key", flat=True))
+    assert len(emails) == len(set(emails)) == 300
+
+
+@pytest.mark.parametrize("round_", range(5))
+def test_simultaneous_delete_and_update_of_an_interview(call, round_):
+    from tests.factories import InterviewFactory
+
+    interview = InterviewFactory(status="Scheduled")
+    deleted, updated = all_at_once([
+        lambda: call("DELETE", f"/api/interviews/{interview.pk}"),
+        lambda: call("PUT", f"/api/interviews/{interview.pk}", {"status": "Cancelled"}),
+    ])  # fmt: skip
+    assert (deleted[0], updated[0]) in {(204, 404), (204, 200)}
