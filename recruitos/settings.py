@@ -162,7 +162,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["recruitos.authentication.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["recruitos.permissions.ModelPermissions"],
-    "DEFAULT_RENDERER_CLASSES": ["djangorestframework_camel_case.render.CamelCaseJSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["recruitos.renderers.CamelCaseORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["recruitos.parsers.CamelCaseJSONObjectParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "recruitos.pagination.StrictLimitOffsetPagination",

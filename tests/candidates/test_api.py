@@ -155,3 +155,31 @@ def test_delete_returns_204_with_an_empty_body_and_removes_the_interviews(auth_c
     assert list(Interview.objects.all()) == [other]
     assert auth_client.get(f"/api/candidates/{interview.candidate_id}").status_code == 404
     assert auth_client.delete(f"/api/candidates/{interview.candidate_id}").status_code == 404
+
+
+@pytest.mark.parametrize("time_zone", ["UTC", "America/New_York"])
+def test_reads_give_exactly_the_serializers_representation(auth_client, settings, time_zone):
+    """Lists and details skip the serializer for speed; what they return must not differ."""
+    from candidates.serializers import CandidateSerializer
+    from interviews.serializers import InterviewSerializer
+    from recruitos.renderers import camelize
+
+    settings.TIME_ZONE = time_zone
+    interview = InterviewFactory(
+        candidate=CandidateFactory(phone=None, experience=0, notes="n", linkedin_url="https://linkedin.com/in/x"),
+        rating=4,
+        status="Completed",
+    )
+    candidate = Candidate.objects.get()
+    expected_candidate = camelize(CandidateSerializer(candidate).data)
+    expected_interview = camelize(InterviewSerializer(interview).data)
+    assert auth_client.get("/api/candidates").json() == [expected_candidate]
+    assert auth_client.get(f"/api/candidates/{candidate.pk}").json() == expected_candidate
+    assert auth_client.get("/api/interviews").json() == [expected_interview]
+    assert auth_client.get(f"/api/interviews/{interview.pk}").json() == expected_interview
+
+
+def test_reading_one_candidate_takes_two_queries(auth_client, django_assert_num_queries):
+    candidate = CandidateFactory()
+    with django_assert_num_queries(2):  # the key, the row
+        assert auth_client.get(f"/api/candidates/{candidate.pk}").status_code == 200
