@@ -3,6 +3,7 @@
 from django_filters import rest_framework as filters
 
 from candidates.models import Candidate, Phase, Source, Status
+from candidates.selectors import candidate_count
 from recruitos.filters import CaseInsensitiveChoiceFilter
 
 MAX_SEARCH_LENGTH = 200
@@ -22,3 +23,10 @@ class CandidateFilterSet(filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
+
+    def count(self) -> int:
+        """The matching rows, from the tally unless a search needs the rows themselves."""
+        data = self.form.cleaned_data
+        if (data.get("search") or "").strip():
+            return self.qs.count()
+        return candidate_count(phase=data.get("phase"), status=data.get("status"), source=data.get("source"))

@@ -107,3 +107,24 @@ class Candidate(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+class CandidateTally(models.Model):
+    """
+    How many candidates have each (phase, status, source), so that counts need no scan.
+
+    On PostgreSQL, triggers on the candidate table keep it exact in the same transaction as
+    every insert, update, delete, COPY or TRUNCATE, whoever makes it (migration 0002). SQLite,
+    the small embedded database, does not keep it and counts rows instead.
+    """
+
+    phase = models.PositiveSmallIntegerField(choices=Phase.choices)
+    status = models.CharField(max_length=50, choices=Status.choices)
+    source = models.CharField(max_length=50, choices=Source.choices)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["phase", "status", "source"], name="candidate_tally_key")]
+
+    def __str__(self):
+        return f"{self.count} in phase {self.phase}, {self.status}, from {self.source}"

@@ -5,7 +5,24 @@ from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from candidates.models import Candidate
+from django.db import connection
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+
+from candidates.models import Candidate, CandidateTally
+
+
+def tally_is_kept() -> bool:
+    """Whether the database keeps CandidateTally (PostgreSQL's triggers do; SQLite has none)."""
+    return connection.vendor == "postgresql"
+
+
+def candidate_count(*, phase=None, status=None, source=None) -> int:
+    """The exact number of candidates with these phase, status and source (None: any)."""
+    filters = {name: value for name, value in (("phase", phase), ("status", status), ("source", source)) if value}
+    if not tally_is_kept():
+        return Candidate.objects.filter(**filters).count()
+    return CandidateTally.objects.filter(**filters).aggregate(n=Coalesce(Sum("count"), 0))["n"]
 
 
 @dataclass(frozen=True)

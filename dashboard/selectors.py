@@ -1,17 +1,19 @@
 """
 Reads for the dashboard.
 
-`dashboard_stats` answers in one SQL query whatever the table sizes: conditional counts
-over candidates, with the other figures as scalar subqueries beside them.
+`dashboard_stats` answers in one SQL query whatever the table sizes: conditional sums over
+the candidate tally (on PostgreSQL; conditional counts over candidates elsewhere), with
+the other figures as scalar subqueries beside them.
 """
 
 import datetime
 
-from django.db.models import Count, DateTimeField, F, Func, IntegerField, Q, Subquery
+from django.db.models import Count, DateTimeField, F, Func, IntegerField, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from candidates.models import Candidate, Phase, Status
+from candidates.models import Candidate, CandidateTally, Phase, Status
+from candidates.selectors import tally_is_kept
 from dashboard.models import Activity, SyncRun, SyncStatus
 from interviews.models import Interview, InterviewStatus
 
@@ -43,6 +45,13 @@ def today_bounds() -> tuple[datetime.datetime, datetime.datetime]:
     return start, end
 
 
+def _candidate_totals():
+    """Where the candidate counts come from: the tally's few rows when kept, else the candidates."""
+    if tally_is_kept():
+        return CandidateTally.objects, lambda condition=None: Coalesce(Sum("count", filter=condition), 0)
+    return Candidate.objects, lambda condition=None: Count("pk", filter=condition)
+
+
 def dashboard_stats() -> dict:
     """The contract's DashboardStats, from one query."""
     start, end = today_bounds()
@@ -54,11 +63,12 @@ def dashboard_stats() -> dict:
         _first(Activity.objects.order_by("-timestamp", "-id"), "timestamp", DateTimeField()),
         _first(Candidate.objects.order_by("-last_updated"), "last_updated", DateTimeField()),
     )
-    row = Candidate.objects.aggregate(
-        total_candidates=Count("pk"),
-        phase1_count=Count("pk", filter=Q(phase=Phase.ONE)),
-        phase2_count=Count("pk", filter=Q(phase=Phase.TWO)),
-        hired_count=Count("pk", filter=Q(status=Status.HIRED)),
+    rows, total = _candidate_totals()
+    row = rows.aggregate(
+        total_candidates=total(),
+        phase1_count=total(Q(phase=Phase.ONE)),
+        phase2_count=total(Q(phase=Phase.TWO)),
+        hired_count=total(Q(status=Status.HIRED)),
         interviews_today=_count(interviews_today),
         sync_status=_first(latest_run, "status"),
         sync_time=_first(latest_run, "time", DateTimeField()),

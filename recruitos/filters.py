@@ -2,6 +2,7 @@
 
 from django import forms
 from django_filters import rest_framework as filters
+from django_filters import utils
 
 from recruitos.choices import canonical_choice
 from recruitos.pagination import MAX_BIGINT
@@ -29,3 +30,16 @@ class IdFilter(filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_BIGINT)
         super().__init__(*args, **kwargs)
+
+
+class FilterBackend(filters.DjangoFilterBackend):
+    """django-filter's backend, keeping the validated FilterSet on the view, which may count with it."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise utils.translate_validation(filterset.errors)
+        view.filterset = filterset
+        return filterset.qs

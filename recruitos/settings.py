@@ -164,7 +164,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["recruitos.permissions.ModelPermissions"],
     "DEFAULT_RENDERER_CLASSES": ["recruitos.renderers.CamelCaseORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["recruitos.parsers.CamelCaseJSONObjectParser"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["recruitos.filters.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "recruitos.pagination.StrictLimitOffsetPagination",
     "EXCEPTION_HANDLER": "recruitos.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["recruitos.throttling.KeyRateThrottle"],

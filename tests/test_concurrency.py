@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.core.management import call_command
 from django.db import connection, connections
+from django.db.models import Count
 from django.db.models.functions import Lower
 
 from candidates.models import Candidate
@@ -145,3 +146,21 @@ def test_simultaneous_delete_and_update_of_an_interview(call, round_):
         lambda: call("PUT", f"/api/interviews/{interview.pk}", {"status": "Cancelled"}),
     ])  # fmt: skip
     assert (deleted[0], updated[0]) in {(204, 404), (204, 200)}
+
+
+def test_the_tally_stays_exact_under_parallel_writes(call):
+    from candidates.models import CandidateTally
+
+    jobs = [
+        lambda i=i: call("POST", "/api/candidates", {"firstName": "P", "lastName": str(i), "position": "Dev",
+                                                     "email": f"p{i}@example.com", "status": ["New", "Screened"][i % 2]})
+        for i in range(CLIENTS)
+    ]  # fmt: skip
+    assert {status for status, _ in all_at_once(jobs)} == {201}
+    ids = list(Candidate.objects.values_list("pk", flat=True))
+    moves = [lambda pk=pk, i=i: call("PATCH", f"/api/candidates/{pk}", {"status": ["Screened", "New"][i % 2]})
+             for i, pk in enumerate(ids)]  # fmt: skip
+    assert {status for status, _ in all_at_once(moves)} == {200}
+    real = dict(Candidate.objects.values_list("status").annotate(n=Count("pk")))
+    kept = {t.status: t.count for t in CandidateTally.objects.all() if t.count}
+    assert kept == real
