@@ -48,7 +48,7 @@ class ServiceModelViewSet(
         return self.get_paginated_response(page)
 
     def retrieve(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
+        queryset = self.get_queryset()  # list filters do not apply to one row
         try:
             found = self._rows(queryset.filter(pk=kwargs[self.lookup_field]))[:1]
         except (TypeError, ValueError, ValidationError) as exc:  # as DRF's get_object_or_404
