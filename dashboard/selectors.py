@@ -8,7 +8,7 @@ the other figures as scalar subqueries beside them.
 
 import datetime
 
-from django.db.models import Count, DateTimeField, F, Func, IntegerField, Q, Subquery, Sum
+from django.db.models import Count, DateTimeField, Func, IntegerField, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -30,7 +30,11 @@ class ScalarSubquery(Subquery):
 
 
 def _count(queryset) -> ScalarSubquery:
-    return ScalarSubquery(queryset.order_by().values(n=Func(F("pk"), function="COUNT")), output_field=IntegerField())
+    # COUNT(*), not COUNT(id): the count can then come from an index alone (interview_day_status).
+    return ScalarSubquery(
+        queryset.order_by().values(n=Func(template="COUNT(*)", output_field=IntegerField())),
+        output_field=IntegerField(),
+    )
 
 
 def _first(queryset, field: str, output_field=None) -> ScalarSubquery:
