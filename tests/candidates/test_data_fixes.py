@@ -40,6 +40,14 @@ def test_seed_is_deterministic_and_realistic(db):
     assert Activity.objects.filter(event="applied", candidate__isnull=False).count() == 30
 
 
+def test_seed_dry_run_writes_nothing(db):
+    out = run("seed_demo_data", "--candidates", "20", "--dry-run")
+    assert "Dry run, rolled back: would have seeded 20 candidates and 40 interviews (seed 7)." in out
+    assert not Candidate.objects.exists()
+    assert not Interview.objects.exists()
+    assert not Activity.objects.exists()
+
+
 def test_seed_if_empty_leaves_a_filled_database_alone(db):
     CandidateFactory()
     assert "seeded nothing" in run("seed_demo_data", "--if-empty")

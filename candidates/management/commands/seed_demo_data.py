@@ -5,7 +5,7 @@ from tqdm import tqdm
 
 from candidates.demo import seed_demo_data
 from candidates.models import Candidate
-from recruitos.commands import int_between
+from recruitos.commands import int_between, rolled_back_if
 
 
 class Command(BaseCommand):
@@ -24,17 +24,19 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=7, metavar="S", help="random seed (default 7)")
         parser.add_argument("--if-empty", action="store_true", help="do nothing if there are candidates already")
+        parser.add_argument("--dry-run", action="store_true", help="generate and insert, then roll back")
 
-    def handle(self, *args, candidates, interviews_per_candidate, seed, if_empty, **options):
+    def handle(self, *args, candidates, interviews_per_candidate, seed, if_empty, dry_run, **options):
         if if_empty and Candidate.objects.exists():
             self.stdout.write("There are candidates already; seeded nothing.")
             return
         batches = seed_demo_data(candidates=candidates, interviews_per_candidate=interviews_per_candidate, seed=seed)
         written = 0
-        with tqdm(total=candidates, unit=" candidates", disable=None, leave=False) as bar:
+        with rolled_back_if(dry_run), tqdm(total=candidates, unit=" candidates", disable=None, leave=False) as bar:
             for count in batches:
                 written += count
                 bar.update(count)
+        verb = "Dry run, rolled back: would have seeded" if dry_run else "Seeded"
         self.stdout.write(
-            f"Seeded {written} candidates and {written * interviews_per_candidate} interviews (seed {seed})."
+            f"{verb} {written} candidates and {written * interviews_per_candidate} interviews (seed {seed})."
         )
