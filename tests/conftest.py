@@ -1,6 +1,7 @@
 """Fixtures shared by every test: API clients with and without a key, and a user."""
 
 import pytest
+from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -28,4 +29,18 @@ def auth_client(api_key):
     """A client that sends a valid `Authorization: Bearer` key, and JSON bodies."""
     client = APIClient(HTTP_AUTHORIZATION=f"Bearer {api_key}")
     client.default_format = "json"
+    return client
+
+
+@pytest.fixture
+def staff(db):
+    """A superuser for the admin."""
+    return UserFactory(username="admin")
+
+
+@pytest.fixture
+def admin_client(staff):
+    """A browser-like client logged in to the admin as `staff`."""
+    client = Client()
+    client.force_login(staff)
     return client

@@ -5,27 +5,14 @@ import io
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from candidates.models import Candidate
 from dashboard.models import Activity, SyncRun
 from interviews.models import Interview
-from tests.factories import CandidateFactory, InterviewFactory, UserFactory
+from tests.factories import CandidateFactory, InterviewFactory
 
 CHANGELIST = "/admin/candidates/candidate/"
-
-
-@pytest.fixture
-def staff(db):
-    return UserFactory(username="admin")
-
-
-@pytest.fixture
-def admin_client(staff):
-    client = Client()
-    client.force_login(staff)
-    return client
 
 
 def form_for(candidate, **changes):

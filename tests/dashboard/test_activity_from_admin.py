@@ -1,12 +1,9 @@
 """Changes made in the Django admin record the same activity as the API, with the staff user."""
 
-import pytest
-from django.test import Client
-
 from candidates.models import Candidate
 from dashboard.models import Activity
 from interviews.models import Interview
-from tests.factories import CandidateFactory, InterviewFactory, UserFactory
+from tests.factories import CandidateFactory, InterviewFactory
 
 CANDIDATE_FORM = {
     "first_name": "Sarah",
@@ -26,18 +23,6 @@ CANDIDATE_FORM = {
     "interviews-TOTAL_FORMS": "0",
     "interviews-INITIAL_FORMS": "0",
 }
-
-
-@pytest.fixture
-def staff(db):
-    return UserFactory(username="admin")
-
-
-@pytest.fixture
-def admin_client(staff):
-    client = Client()
-    client.force_login(staff)
-    return client
 
 
 def actions():

@@ -1,19 +1,10 @@
 """The read-only back office pages, API keys in the admin, and static files under WhiteNoise."""
 
-import pytest
-from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from dashboard.models import Activity, SyncRun
 from tests.factories import UserFactory
-
-
-@pytest.fixture
-def admin_client(db):
-    client = Client()
-    client.force_login(UserFactory(username="admin"))
-    return client
 
 
 def test_activity_filters_by_type_and_searches(admin_client):

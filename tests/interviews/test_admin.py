@@ -1,18 +1,10 @@
 """The interviews back office: autocomplete for the candidate, status actions."""
 
 import pytest
-from django.test import Client
 
 from dashboard.models import Activity
 from interviews.models import Interview
-from tests.factories import CandidateFactory, InterviewFactory, UserFactory
-
-
-@pytest.fixture
-def admin_client(db):
-    client = Client()
-    client.force_login(UserFactory(username="admin"))
-    return client
+from tests.factories import CandidateFactory, InterviewFactory
 
 
 def test_the_candidate_is_picked_with_an_autocomplete(admin_client):
