@@ -17,7 +17,7 @@ from django.db.models import Count
 from django.db.models.functions import Lower
 
 from candidates.models import Candidate
-from tests.factories import CandidateFactory
+from tests.factories import CandidateFactory, InterviewFactory
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="concurrency is tested on PostgreSQL, as production runs"
@@ -100,20 +100,28 @@ def test_simultaneous_partial_updates_of_different_fields_all_survive(call):
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("round_", range(10))
-def test_simultaneous_delete_and_update_never_half_apply(call, round_):
-    candidate = CandidateFactory(status="New")
+RACES = {
+    "candidates": (lambda: CandidateFactory(status="New"), {"status": "Screened"}, "Candidate not found"),
+    "interviews": (lambda: InterviewFactory(status="Scheduled"), {"status": "Cancelled"}, "Interview not found"),
+}
+
+
+@pytest.mark.parametrize("round_", range(5))
+@pytest.mark.parametrize("resource", list(RACES))
+def test_simultaneous_delete_and_update_never_half_apply(call, resource, round_):
+    make, change, not_found = RACES[resource]
+    row = make()
     deleted, updated = all_at_once([
-        lambda: call("DELETE", f"/api/candidates/{candidate.pk}"),
-        lambda: call("PUT", f"/api/candidates/{candidate.pk}", {"status": "Screened"}),
+        lambda: call("DELETE", f"/api/{resource}/{row.pk}"),
+        lambda: call("PUT", f"/api/{resource}/{row.pk}", change),
     ])  # fmt: skip
     assert deleted[0] == 204
     assert updated[0] in (200, 404)
     if updated[0] == 404:
-        assert json.loads(updated[1]) == {"detail": "Candidate not found"}
+        assert json.loads(updated[1]) == {"detail": not_found}
     else:
-        assert json.loads(updated[1])["status"] == "Screened"
-    assert not Candidate.objects.filter(pk=candidate.pk).exists()
+        assert json.loads(updated[1])["status"] == change["status"]
+    assert not type(row).objects.filter(pk=row.pk).exists()
 
 
 def test_simultaneous_imports_of_overlapping_files_make_no_duplicates(transactional_db, tmp_path):
@@ -134,18 +142,6 @@ def test_simultaneous_imports_of_overlapping_files_make_no_duplicates(transactio
     all_at_once([lambda path=path: run_import(path) for path in files])
     emails = list(Candidate.objects.annotate(key=Lower("email")).values_list("key", flat=True))
     assert len(emails) == len(set(emails)) == 300
-
-
-@pytest.mark.parametrize("round_", range(5))
-def test_simultaneous_delete_and_update_of_an_interview(call, round_):
-    from tests.factories import InterviewFactory
-
-    interview = InterviewFactory(status="Scheduled")
-    deleted, updated = all_at_once([
-        lambda: call("DELETE", f"/api/interviews/{interview.pk}"),
-        lambda: call("PUT", f"/api/interviews/{interview.pk}", {"status": "Cancelled"}),
-    ])  # fmt: skip
-    assert (deleted[0], updated[0]) in {(204, 404), (204, 200)}
 
 
 def test_the_tally_stays_exact_under_parallel_writes(call):
