@@ -85,10 +85,6 @@ def read_rows(file, name: str) -> Iterator[tuple[int, object]]:
     raise ImportFileError(f"{name}: expected a .csv or .json file")
 
 
-def unknown_columns(header: Iterable[str]) -> list[str]:
-    return [column for column in header if column not in CANDIDATE_COLUMNS]
-
-
 def _read_csv(file) -> Iterator[tuple[int, dict]]:
     text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
     reader = csv.DictReader(text)
