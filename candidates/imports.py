@@ -32,6 +32,8 @@ from recruitos.services import apply_changes
 
 #: The file columns: the contract's field names, in the API's order.
 CANDIDATE_COLUMNS = [camel_name(name) for name in CandidateSerializer.Meta.fields]
+#: What a column may be called, once its name is snake_cased as the API does with body keys.
+FIELD_NAMES = frozenset(CandidateSerializer.Meta.fields)
 
 
 class ImportFileError(Exception):
@@ -83,6 +85,18 @@ def read_rows(file, name: str) -> Iterator[tuple[int, object]]:
     if suffix == "json":
         return _read_json(file)
     raise ImportFileError(f"{name}: expected a .csv or .json file")
+
+
+def ignored_fields(rows: Iterable[tuple[int, object]], on_error: Callable) -> Iterator[tuple[int, object]]:
+    """Pass rows through, reporting once each field name that is not a candidate field (a typo)."""
+    reported = set()
+    for line, row in rows:
+        if isinstance(row, dict):
+            for name in row.keys() - reported:
+                if snake_name(name) not in FIELD_NAMES:
+                    reported.add(name)
+                    on_error(RowError(line, name, "not a candidate field; it is ignored"))
+        yield line, row
 
 
 def _read_csv(file) -> Iterator[tuple[int, dict]]:
@@ -238,7 +252,7 @@ def import_file(
     counts and a feed entry, or "error" if it dies (ImportFileError or anything else).
     A dry run validates and counts without writing anything, the run record included.
     """
-    rows = read_rows(file, name)
+    rows = ignored_fields(read_rows(file, name), on_error)
     run = None if dry_run else sync_run_start(source=name)
     importer = CandidateImporter(dry_run=dry_run, batch_size=batch_size, on_error=on_error)
     counts = importer.result

@@ -228,3 +228,13 @@ def test_an_email_taken_by_another_writer_meanwhile_becomes_an_update(db, csv_fi
     holder.refresh_from_db()
     assert Candidate.objects.count() == 1
     assert (holder.position, holder.status, holder.phone) == ("Lead Dev", "Screened", "+1 555")
+
+
+def test_columns_that_are_not_candidate_fields_are_reported_once_and_ignored(db, csv_file):
+    path = csv_file("Sarah,Johnson,sarah@example.com,Dev,x\nEmma,Brown,emma@example.com,QA,y\n",
+                    header="firstName,last_name,email,position,fistName\n")  # fmt: skip
+    out, err = run_import(path)
+    assert err.splitlines() == ["line 2: fistName: not a candidate field; it is ignored"]
+    assert "2 candidates created" in out
+    assert "0 rows failed" in out
+    assert Candidate.objects.get(email="emma@example.com").last_name == "Brown"  # snake_case is understood
