@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
@@ -33,7 +34,7 @@ class InterviewInline(ServiceInline):
     model = Interview
     extra = 0
     fields = ["type", "scheduled_date", "duration", "interviewer", "status", "rating", "notes"]
-    formfield_overrides = {Interview._meta.get_field("notes").__class__: {"widget": forms.Textarea(attrs={"rows": 2})}}
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
     create_service = staticmethod(interview_create)
     update_service = staticmethod(interview_update)
     delete_service = staticmethod(interview_delete)

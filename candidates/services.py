@@ -144,10 +144,14 @@ def _record_pipeline_moves(candidate: Candidate, changed: dict, actor) -> None:
 
 
 def _save(candidate: Candidate, **kwargs) -> None:
-    """Save, turning a lost race on the email constraint into a validation error on `email`."""
+    """
+    Save, turning a lost race on the email constraint into a validation error on `email`.
+
+    Callers are atomic services: the error leaves their transaction (or savepoint, when
+    nested), which rolls back, so no savepoint of its own is needed here.
+    """
     try:
-        with transaction.atomic():
-            candidate.save(**kwargs)
+        candidate.save(**kwargs)
     except IntegrityError as exc:
         if EMAIL_CONSTRAINT in str(exc):
             raise ValidationError({"email": EMAIL_TAKEN}) from exc

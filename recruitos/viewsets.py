@@ -99,6 +99,7 @@ class RowList:
 
     def __init__(self, queryset, names, count):
         self.queryset, self.names, self._count = queryset, names, count
+        self.local_time = settings.TIME_ZONE != "UTC"  # DRF writes datetimes in TIME_ZONE
 
     def count(self):
         return self._count()
@@ -114,7 +115,7 @@ class RowList:
 
     def _row(self, values):
         row = dict(zip(self.names, values, strict=True))
-        if settings.TIME_ZONE != "UTC":
+        if self.local_time:
             for name, value in row.items():
                 if hasattr(value, "tzinfo") and value.tzinfo is not None:
                     row[name] = timezone.localtime(value)
