@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 
 from candidates.models import Candidate, CandidateTally
+from recruitos.sqlcache import fetch_value
 
 
 def tally_is_kept() -> bool:
@@ -21,8 +22,8 @@ def candidate_count(*, phase=None, status=None, source=None) -> int:
     """The exact number of candidates with these phase, status and source (None: any)."""
     filters = {name: value for name, value in (("phase", phase), ("status", status), ("source", source)) if value}
     if not tally_is_kept():
-        return Candidate.objects.filter(**filters).count()
-    return CandidateTally.objects.filter(**filters).aggregate(n=Coalesce(Sum("count"), 0))["n"]
+        return fetch_value(Candidate.objects.filter(**filters), Count("*"))
+    return fetch_value(CandidateTally.objects.filter(**filters), Coalesce(Sum("count"), 0))
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """
 The API's JSON renderer: orjson, with snake_case keys turned to camelCase on the way out.
 
-Keys are converted once each and cached, so a 50-row list pays for 16 conversions, not
-800; datetimes are written by orjson itself, in UTC with a `Z` (as DRF writes them).
+Keys are converted once each and cached; rows the API reads carry camelCase keys already
+(`CamelCased`) and pass through untouched. Datetimes are written by orjson itself, in UTC
+with a `Z` (as DRF writes them).
 """
 
 from decimal import Decimal
@@ -17,8 +18,14 @@ from recruitos.naming import camel_name
 OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
 
 
+class CamelCased(dict):
+    """A dict whose keys are camelCase already (rows read for the API): rendered as it is."""
+
+
 def camelize(data):
     """A copy of `data` with every dict key camelCased; other values as they are."""
+    if isinstance(data, CamelCased):
+        return data
     if isinstance(data, dict):
         return {camel_name(key) if isinstance(key, str) else key: camelize(value) for key, value in data.items()}
     if isinstance(data, list | tuple):

@@ -15,10 +15,15 @@ from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
 from rest_framework import mixins, viewsets
 from rest_framework.response import Response
+
+from recruitos.naming import camel_name
+from recruitos.renderers import CamelCased
+from recruitos.sqlcache import fetch_rows, fetch_value
 
 
 class ServiceModelViewSet(
@@ -58,14 +63,14 @@ class ServiceModelViewSet(
         return Response(found[0])
 
     def _rows(self, queryset):
-        """A lazy list of the queryset's rows as dicts of the serializer's fields (snake_case)."""
+        """A lazy list of the queryset's rows as dicts of the serializer's fields, keyed as the API writes them."""
         names, columns = read_columns(self.get_serializer_class())
-        return RowList(queryset.values_list(*columns), names, count=lambda: self.count_rows(queryset))
+        return RowList(queryset, columns, names, count=lambda: self.count_rows(queryset))
 
     def count_rows(self, queryset) -> int:
         """How many rows match: the FilterSet's own `count()` where it has one (exact, faster), else COUNT."""
         filterset = getattr(self, "filterset", None)
-        return filterset.count() if hasattr(filterset, "count") else queryset.count()
+        return filterset.count() if hasattr(filterset, "count") else fetch_value(queryset, Count("*"))
 
     def update(self, request, *args, **kwargs):
         kwargs["partial"] = True
@@ -85,20 +90,20 @@ class ServiceModelViewSet(
 
 @cache
 def read_columns(serializer_class) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The serializer's field names and the model columns behind them, in order."""
+    """The serializer's field names as the API writes them (camelCase) and the model columns behind them."""
     model = serializer_class.Meta.model
     names, columns = [], []
     for name, field in serializer_class().fields.items():
-        names.append(name)
+        names.append(camel_name(name))
         columns.append(model._meta.get_field(field.source).attname)
     return tuple(names), tuple(columns)
 
 
 class RowList:
-    """Slices of a values_list queryset, each row turned into a dict as it is read."""
+    """Slices of a queryset's `columns`, each row turned into a dict of `names` as it is read."""
 
-    def __init__(self, queryset, names, count):
-        self.queryset, self.names, self._count = queryset, names, count
+    def __init__(self, queryset, columns, names, count):
+        self.queryset, self.columns, self.names, self._count = queryset, columns, names, count
         self.local_time = settings.TIME_ZONE != "UTC"  # DRF writes datetimes in TIME_ZONE
 
     def count(self):
@@ -108,13 +113,14 @@ class RowList:
         return self.count()
 
     def __getitem__(self, index):
-        rows = self.queryset[index]
         if not isinstance(index, slice):
-            return self._row(rows)
-        return [self._row(row) for row in rows]
+            return self[index : index + 1][0]
+        if index.step is not None or (index.start or 0) < 0 or (index.stop or 0) < 0:
+            raise ValueError("RowList takes forward slices only")
+        return [self._row(row) for row in fetch_rows(self.queryset, self.columns, index.start or 0, index.stop)]
 
     def _row(self, values):
-        row = dict(zip(self.names, values, strict=True))
+        row = CamelCased(zip(self.names, values, strict=True))
         if self.local_time:
             for name, value in row.items():
                 if hasattr(value, "tzinfo") and value.tzinfo is not None:
