@@ -4,12 +4,12 @@ from django_filters import rest_framework as filters
 
 from candidates.models import Candidate, Phase, Source, Status
 from candidates.selectors import candidate_count
-from recruitos.filters import CaseInsensitiveChoiceFilter
+from recruitos.filters import CaseInsensitiveChoiceFilter, FilterSet
 
 MAX_SEARCH_LENGTH = 200
 
 
-class CandidateFilterSet(filters.FilterSet):
+class CandidateFilterSet(FilterSet):
     """`phase`, `status`, `source` match exactly; `search` is a case-insensitive substring."""
 
     phase = filters.TypedChoiceFilter(field_name="phase", choices=Phase.choices, coerce=int)
