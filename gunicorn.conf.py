@@ -6,6 +6,7 @@ Every value can be set from the environment; the defaults suit a small machine.
 
 import multiprocessing
 import os
+import socket
 
 # A web request's SQL statement may run this long (PostgreSQL), so a stuck query ends with a
 # 503 instead of holding a worker; commands and migrations run without this limit.
@@ -21,9 +22,25 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
-# Recycle workers now and then, so slow leaks cannot build up.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
-max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
+# Each worker listens on its own SO_REUSEPORT socket, so the kernel spreads connections over
+# the workers. With one shared socket, whichever worker accepts first takes the connection
+# and keeps it (keep-alive): under load from a few clients (a proxy, the frontend's browsers)
+# one worker did all the work while the other idled (bench/README.md: detail 540 → 860-1000
+# requests/s with 2 workers). GUNICORN_REUSE_PORT=0 goes back to one shared socket.
+# Only for one TCP address with a fixed port: each worker binds its own socket, so a Unix
+# socket path, port 0 or systemd's sockets (LISTEN_FDS) keep gunicorn's one shared socket.
+_tcp_with_port = not bind.startswith(("unix:", "fd://")) and not bind.endswith(":0") and "," not in bind
+reuse_port = (
+    os.environ.get("GUNICORN_REUSE_PORT", "1").lower() not in {"0", "false", "no", "off"}
+    and _tcp_with_port
+    and "LISTEN_FDS" not in os.environ
+)
+# Workers are not recycled by default: memory stays flat under load (bench/soak.py), a
+# recycled worker spends a second booting Django, and with per-worker sockets the connections
+# queued at the one leaving are reset (unless the host sets net.ipv4.tcp_migrate_req=1).
+# GUNICORN_MAX_REQUESTS=N recycles each worker after about N requests.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", str(max_requests // 10)))
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # Proxies whose X-Forwarded-* headers are trusted (the load balancer's address).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
@@ -33,3 +50,21 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+
+def on_starting(server):
+    """
+    With per-worker sockets the master binds nothing, and a taken address would only make
+    workers fail and be replaced forever: check it as gunicorn does with one socket, and stop.
+    """
+    if not server.cfg.reuse_port:
+        return
+    for host, port in server.cfg.address:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn's own sockets
+            try:
+                probe.bind((host, port))
+            except OSError as error:
+                server.log.error("Cannot listen at %s:%s: %s", host, port, error.strerror)
+                raise SystemExit(1) from error

@@ -3,6 +3,7 @@
 import json
 import logging
 import os
+import socket
 import subprocess
 import sys
 import uuid
@@ -151,3 +152,26 @@ def test_check_deploy_reports_nothing_with_production_settings(tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_gunicorn_stops_at_once_when_its_address_is_taken(tmp_path):
+    """Workers bind their own sockets (SO_REUSEPORT); a taken port must still fail the start, not loop."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {
+            "PATH": os.environ["PATH"],
+            "DEBUG": "0",
+            "SECRET_KEY": uuid.uuid4().hex + uuid.uuid4().hex,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+            "BIND": f"127.0.0.1:{port}",
+            "WEB_CONCURRENCY": "1",
+        }
+        result = subprocess.run(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "recruitos.wsgi"],
+            cwd=Path(settings.BASE_DIR), env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert result.returncode == 1
+    assert f"Cannot listen at 127.0.0.1:{port}: Address already in use" in result.stdout + result.stderr
+    assert "Booting worker" not in result.stdout + result.stderr
