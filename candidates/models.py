@@ -99,6 +99,9 @@ class Candidate(models.Model):
         ]
         indexes = [
             models.Index(fields=["-applied_date", "-id"], name="candidate_newest_first"),
+            # A status filter (the board's columns; with or without its phase) reads its page
+            # from here instead of walking the newest-first index past other statuses.
+            models.Index(fields=["status", "-applied_date", "-id"], name="candidate_status_newest"),
         ]
 
     def __str__(self):

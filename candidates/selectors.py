@@ -1,4 +1,4 @@
-"""Reads over candidates that are more than a filter: finding likely duplicates."""
+"""Reads over candidates that are more than a filter: counts, a search's page, likely duplicates."""
 
 import re
 from collections import defaultdict
@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 
 from django.db import connection
 from django.db.models import Count, Sum
-from django.db.models.functions import Coalesce
 
 from candidates.models import Candidate, CandidateTally
 from recruitos.sqlcache import fetch_value
@@ -23,7 +22,31 @@ def candidate_count(*, phase=None, status=None, source=None) -> int:
     filters = {name: value for name, value in (("phase", phase), ("status", status), ("source", source)) if value}
     if not tally_is_kept():
         return fetch_value(Candidate.objects.filter(**filters), Count("*"))
-    return fetch_value(CandidateTally.objects.filter(**filters), Coalesce(Sum("count"), 0))
+    # Sum is null over no rows; a literal 0 in the SQL (Coalesce) would keep the SQL from being reused.
+    return fetch_value(CandidateTally.objects.filter(**filters), Sum("count")) or 0
+
+
+def search_page(matches, low: int, high: int) -> tuple[list[int], int]:
+    """
+    The ids of `matches` (a candidate queryset) [low:high], newest applied first (then newest
+    id), and how many there are in all, reading the matching rows once.
+
+    The matches are materialised (id and applied date only), so the database finds them the
+    cheapest way it can (the trigram indexes) instead of in newest-first order, then counts
+    them and sorts them.
+    """
+    inner, params = matches.order_by().values_list("pk", "applied_date").query.sql_with_params()
+    materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""  # SQLite's is implicit
+    sql = (
+        f"WITH matches (id, applied_date) AS {materialized} ({inner}) "
+        "SELECT total.n, page.id FROM (SELECT COUNT(*) AS n FROM matches) total LEFT JOIN ("
+        "SELECT id, applied_date FROM matches ORDER BY applied_date DESC, id DESC LIMIT %s OFFSET %s"
+        ") page ON 1 = 1 ORDER BY page.applied_date DESC, page.id DESC"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, high - low, low))
+        rows = cursor.fetchall()
+    return [pk for _, pk in rows if pk is not None], rows[0][0]
 
 
 @dataclass(frozen=True)
