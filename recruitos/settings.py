@@ -86,6 +86,8 @@ DATABASES = {"default": environ.Env.db_url_config(DATABASE_URL)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that asks the socket first (recruitos/postgresql).
+    DATABASES["default"]["ENGINE"] = "recruitos.postgresql"
     # Fail fast when the database is unreachable instead of hanging a worker; gunicorn.conf.py
     # also bounds each statement (DB_STATEMENT_TIMEOUT_MS) for web requests, not for migrations.
     options = DATABASES["default"].setdefault("OPTIONS", {})
