@@ -3,7 +3,7 @@
 from django_filters import rest_framework as filters
 
 from candidates.models import Candidate, Phase, Source, Status
-from candidates.selectors import candidate_count
+from candidates.selectors import candidate_count, search_page
 from recruitos.filters import CaseInsensitiveChoiceFilter, FilterSet
 
 MAX_SEARCH_LENGTH = 200
@@ -27,6 +27,25 @@ class CandidateFilterSet(FilterSet):
     def count(self) -> int:
         """The matching rows, from the tally unless a search needs the rows themselves."""
         data = self.form.cleaned_data
-        if (data.get("search") or "").strip():
+        if self._searching():
             return self.qs.count()
         return candidate_count(phase=data.get("phase"), status=data.get("status"), source=data.get("source"))
+
+    def page(self, low, high):
+        """
+        For a search, its rows [low:high] (a queryset) and its number of matches, from one pass.
+
+        A search's matches come from the trigram indexes and are then rechecked in the rows
+        themselves. Counting them and then asking for the newest of them did that twice, or
+        worse: PostgreSQL expects matches to be spread evenly and walks the newest-first index,
+        through every newer row that does not match (most of the table, when the newest
+        candidates do not match). `search_page` reads the matches once and sorts only their
+        ids. Without a search: None (the tally counts, an index gives the page in order).
+        """
+        if not self._searching():
+            return None
+        ids, total = search_page(self.qs, low, high)
+        return self.queryset.filter(pk__in=ids), total
+
+    def _searching(self) -> bool:
+        return bool((self.form.cleaned_data.get("search") or "").strip())

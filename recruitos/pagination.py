@@ -29,6 +29,15 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
         field = serializers.IntegerField(min_value=0, max_value=MAX_BIGINT)
         return self._read_parameter(request, self.offset_query_param, field, 0)
 
+    def paginate_queryset(self, queryset, request, view=None):
+        if not hasattr(queryset, "page"):  # a plain queryset
+            return super().paginate_queryset(queryset, request, view)
+        self.request = request
+        self.limit = self.get_limit(request)
+        self.offset = self.get_offset(request)
+        rows, self.count = queryset.page(self.offset, self.offset + self.limit)  # recruitos.viewsets.RowList
+        return rows
+
     def get_paginated_response(self, data):
         return Response(data, headers={TOTAL_COUNT_HEADER: str(self.count)})
 

@@ -65,7 +65,8 @@ class ServiceModelViewSet(
     def _rows(self, queryset):
         """A lazy list of the queryset's rows as dicts of the serializer's fields, keyed as the API writes them."""
         names, columns = read_columns(self.get_serializer_class())
-        return RowList(queryset, columns, names, count=lambda: self.count_rows(queryset))
+        page = getattr(getattr(self, "filterset", None), "page", None)
+        return RowList(queryset, columns, names, count=lambda: self.count_rows(queryset), page=page)
 
     def count_rows(self, queryset) -> int:
         """How many rows match: the FilterSet's own `count()` where it has one (exact, faster), else COUNT."""
@@ -100,14 +101,29 @@ def read_columns(serializer_class) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 class RowList:
-    """Slices of a queryset's `columns`, each row turned into a dict of `names` as it is read."""
+    """
+    Slices of a queryset's `columns`, each row turned into a dict of `names` as it is read.
 
-    def __init__(self, queryset, columns, names, count):
-        self.queryset, self.columns, self.names, self._count = queryset, columns, names, count
+    `page(low, high)`, the paginator's way in, gives a page and the number of matching rows.
+    By default that is a count and a slice; a FilterSet whose `page(low, high)` returns a
+    queryset of the page's rows and the total (a search: one pass over the matches gives
+    both) is asked first, and declines with None.
+    """
+
+    def __init__(self, queryset, columns, names, count, page=None):
+        self.queryset, self.columns, self.names, self._count, self._page = queryset, columns, names, count, page
         self.local_time = settings.TIME_ZONE != "UTC"  # DRF writes datetimes in TIME_ZONE
 
     def count(self):
         return self._count()
+
+    def page(self, low, high) -> tuple[list, int]:
+        """Rows [low:high] and how many rows match in all."""
+        if self._page is not None and (found := self._page(low, high)) is not None:
+            rows, total = found
+            return [self._row(row) for row in fetch_rows(rows, self.columns)], total
+        total = self.count()
+        return (self[low:high] if total > 0 and low <= total else []), total
 
     def __len__(self):
         return self.count()

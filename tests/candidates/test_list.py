@@ -116,3 +116,34 @@ def test_list_query_count_does_not_grow_with_rows(auth_client, db, django_assert
     with django_assert_max_num_queries(3):
         response = auth_client.get("/api/candidates?limit=100&search=example")
     assert len(response.json()) == rows
+
+
+def test_a_search_pages_through_its_matches_with_their_total(auth_client, db):
+    now = timezone.now()
+    # Matches and non-matches interleaved in applied order, newest non-matching: the page
+    # must still be the newest matches, and the total count only the matches.
+    everyone = [
+        CandidateFactory(first_name="Sarah" if n % 3 == 0 else "Tom", applied_date=now - datetime.timedelta(hours=n))
+        for n in range(30)
+    ]
+    matches = [c.id for c in everyone if c.first_name == "Sarah"]
+    assert len(matches) == 10
+    pages = {
+        "limit=4": matches[:4],
+        "limit=4&offset=4": matches[4:8],
+        "limit=4&offset=8": matches[8:],
+        "limit=4&offset=10": [],
+        "limit=4&offset=500": [],
+    }
+    for query, expected in pages.items():
+        response = auth_client.get(f"/api/candidates?search=sarah&{query}")
+        assert ids(response) == expected, query
+        assert response["X-Total-Count"] == "10", query
+    for query in ["search=nobody", "search=nobody&offset=20"]:
+        response = auth_client.get(f"/api/candidates?{query}")
+        assert (ids(response), response["X-Total-Count"]) == ([], "0")
+
+
+def test_a_search_with_other_filters_counts_only_rows_matching_all(auth_client, pipeline):
+    response = auth_client.get("/api/candidates?search=sarah&phase=2&limit=1&offset=1")
+    assert (ids(response), response["X-Total-Count"]) == ([], "1")
