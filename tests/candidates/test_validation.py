@@ -126,3 +126,14 @@ def test_unknown_fields_are_ignored(auth_client):
     response = auth_client.post("/api/candidates", {**VALID, "favouriteColour": "blue"})
     assert response.status_code == 201
     assert "favouriteColour" not in response.json()
+
+
+def test_each_request_validates_with_its_own_fields(auth_client):
+    """The serializer's fields are built once per class and copied: one request's errors stay its own."""
+    bad = auth_client.post("/api/candidates", {"firstName": "", "lastName": "L", "email": "bad", "position": "P"},
+                           format="json")  # fmt: skip
+    assert sorted(error["field"] for error in bad.json()["errors"]) == ["email", "firstName"]
+    good = auth_client.post("/api/candidates", {"firstName": "F", "lastName": "L", "email": "f@l.com", "position": "P"},
+                            format="json")  # fmt: skip
+    assert good.status_code == 201, good.content
+    assert Candidate.objects.get().email == "f@l.com"
