@@ -105,9 +105,9 @@ class RowList:
     Slices of a queryset's `columns`, each row turned into a dict of `names` as it is read.
 
     `page(low, high)`, the paginator's way in, gives a page and the number of matching rows.
-    By default that is a count and a slice; a FilterSet whose `page(low, high)` returns a
-    queryset of the page's rows and the total (a search: one pass over the matches gives
-    both) is asked first, and declines with None.
+    By default that is a slice, and a count unless the slice is the last page; a FilterSet
+    whose `page(low, high)` returns a queryset of the page's rows and the total (a search: one
+    pass over the matches gives both) is asked first, and declines with None.
     """
 
     def __init__(self, queryset, columns, names, count, page=None):
@@ -122,8 +122,10 @@ class RowList:
         if self._page is not None and (found := self._page(low, high)) is not None:
             rows, total = found
             return [self._row(row) for row in fetch_rows(rows, self.columns)], total
-        total = self.count()
-        return (self[low:high] if total > 0 and low <= total else []), total
+        rows = self[low:high]
+        if len(rows) < high - low and (rows or not low):
+            return rows, low + len(rows)  # the last page: the total is known without counting
+        return rows, self.count()
 
     def __len__(self):
         return self.count()
