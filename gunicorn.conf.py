@@ -13,11 +13,12 @@ import socket
 os.environ.setdefault("DB_STATEMENT_TIMEOUT_MS", "15000")
 
 bind = os.environ.get("BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
-# Processes: WEB_CONCURRENCY, else one per CPU. Each runs a few threads, as requests spend
-# much of their time waiting for the database.
+# Processes: WEB_CONCURRENCY, else one per CPU. Each runs 2 threads: a request waiting on the
+# database or a slow upload leaves the other free, and more threads only contend for the GIL
+# (bench/README.md: with 4 threads, list and create requests/s fell 10-25% under load).
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 # A request that takes longer than this is cut off and its worker replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
