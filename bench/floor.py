@@ -58,15 +58,24 @@ def candidates(query):
                      "OR UPPER(email::text) LIKE UPPER(%s) OR UPPER(position::text) LIKE UPPER(%s))")  # fmt: skip
         params += [like, like, like]
     clause = " WHERE " + " AND ".join(where) if where else ""
-    if search:
-        total = scalar(f"SELECT COUNT(*) FROM candidates_candidate{clause}", params)
-    else:
-        tally = clause.replace("(", "").replace(")", "")
-        total = scalar(f"SELECT COALESCE(SUM(count), 0)::bigint FROM candidates_candidatetally{tally}", params)
     limit, offset = int(query.get("limit", 50)), int(query.get("offset", 0))
+    if search:  # as candidates.selectors.search_page: the matches once, counted and sorted, then the rows
+        with db().cursor() as cursor:
+            cursor.execute(f"WITH matches AS MATERIALIZED (SELECT id, applied_date FROM candidates_candidate{clause}) "
+                           "SELECT total.n, page.id FROM (SELECT COUNT(*) AS n FROM matches) total LEFT JOIN ("
+                           "SELECT id, applied_date FROM matches ORDER BY applied_date DESC, id DESC LIMIT %s OFFSET %s"
+                           ") page ON 1 = 1 ORDER BY page.applied_date DESC, page.id DESC", [*params, limit, offset])  # fmt: skip
+            found = cursor.fetchall()
+        ids = [pk for _, pk in found if pk is not None]
+        page = rows(f"SELECT {CANDIDATE} FROM candidates_candidate WHERE id = ANY(%s) ORDER BY applied_date DESC, "
+                    "id DESC", [ids], CANDIDATE_KEYS) if ids else []  # fmt: skip
+        return page, found[0][0]
     page = rows(f"SELECT {CANDIDATE} FROM candidates_candidate{clause} ORDER BY applied_date DESC, id DESC "
                 "LIMIT %s OFFSET %s", [*params, limit, offset], CANDIDATE_KEYS)  # fmt: skip
-    return page, total
+    if len(page) < limit and (page or not offset):  # the last page: its length tells the total
+        return page, offset + len(page)
+    tally = clause.replace("(", "").replace(")", "")
+    return page, scalar(f"SELECT COALESCE(SUM(count), 0)::bigint FROM candidates_candidatetally{tally}", params)
 
 
 def interviews(query):
@@ -80,11 +89,12 @@ def interviews(query):
         where.append("scheduled_date >= %s AND scheduled_date < %s")
         params += [start, start + datetime.timedelta(days=1)]
     clause = " WHERE " + " AND ".join(where) if where else ""
-    total = scalar(f"SELECT COUNT(*) FROM interviews_interview{clause}", params)
     limit, offset = int(query.get("limit", 50)), int(query.get("offset", 0))
     page = rows(f"SELECT {INTERVIEW} FROM interviews_interview{clause} ORDER BY scheduled_date, id LIMIT %s OFFSET %s",
                 [*params, limit, offset], INTERVIEW_KEYS)  # fmt: skip
-    return page, total
+    if len(page) < limit and (page or not offset):  # the last page: its length tells the total
+        return page, offset + len(page)
+    return page, scalar(f"SELECT COUNT(*) FROM interviews_interview{clause}", params)
 
 
 def stats():
