@@ -3,8 +3,9 @@ Load a data set made by ../shared/peer/gen.py into this project's database, fast
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/recruitos_bench python bench/load.py DATADIR
 
-Replaces all candidates, interviews and activity; keeps users and keys. The same files
-loaded into the peer (its load.py) make both servers answer over identical data.
+Replaces all candidates, interviews and activity (recording the load as one sync run); keeps
+users and keys. The same files loaded into the peer (its load.py) make both servers answer
+over identical data.
 """
 
 import os
@@ -23,6 +24,7 @@ from django.core.management.color import no_style  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from candidates.models import Candidate  # noqa: E402
+from dashboard.services import sync_run_finish, sync_run_start  # noqa: E402
 from interviews.models import Interview  # noqa: E402
 from recruitos.naming import snake_name  # noqa: E402
 
@@ -47,6 +49,10 @@ def load(datadir: Path) -> None:
                         copy.write(chunk)
         for statement in connection.ops.sequence_reset_sql(no_style(), list(FILES)):
             cursor.execute(statement)
+        # Recorded as the import command records a sync: the dashboard's lastSync and feed come
+        # from it (with no sync and no activity, the newest change is found in the candidates).
+        run = sync_run_start(source=f"bench/load.py {datadir.name}")
+        sync_run_finish(run=run, created=Candidate.objects.count(), updated=0, failed=0)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE candidates_candidate")
         cursor.execute("VACUUM ANALYZE interviews_interview")
