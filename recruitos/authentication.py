@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
-from recruitos.sqlcache import fetch_rows
+from recruitos.sqlcache import fetch_rows_matching
 
 
 class BearerTokenAuthentication(TokenAuthentication):
@@ -24,11 +24,11 @@ class BearerTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
         """As DRF's, but one query for the key's user whose SQL is compiled once (see sqlcache)."""
         model, columns = _user_columns()
-        queryset = model._default_manager.filter(auth_token__key=key)
-        rows = fetch_rows(queryset, columns, 0, 1)
+        users = model._default_manager.all()
+        rows = fetch_rows_matching(users, columns, "auth_token__key", key, 0, 1)
         if not rows:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        user = model.from_db(queryset.db, columns, rows[0])
+        user = model.from_db(users.db, columns, rows[0])
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         return user, self.get_model()(key=key, user=user)

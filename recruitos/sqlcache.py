@@ -66,6 +66,36 @@ def fetch_rows(queryset, columns, low=0, high=None) -> list[tuple]:
     return template.run(queryset.db, params, low, high)
 
 
+def fetch_rows_matching(queryset, columns, lookup: str, value, low=0, high=None) -> list[tuple]:
+    """
+    `fetch_rows(queryset.filter(**{lookup: value}), columns, low, high)`, without building the
+    filter again for each value: for an exact lookup (`auth_token__key`) whose value Django
+    sends to the database as it is. The first call for each type of value builds the filter and
+    checks that its last parameter is the value itself; later ones only swap the value.
+    """
+    # Only values every driver takes as they are: text, and integers of 64 bits (Django turns a
+    # larger one into "no match" rather than sending it).
+    plain = type(value) is str or (type(value) is int and -(2**63) <= value < 2**63)
+    found = _where(queryset) if plain else None
+    if found is None:
+        return fetch_rows(queryset.filter(**{lookup: value}), columns, low, high)
+    where, params = found
+    key = ("match", queryset.model, columns, lookup, type(value), *_shape(queryset.query), where)
+    try:
+        template = _templates[key]
+    except KeyError:
+        filtered = queryset.filter(**{lookup: value})
+        built = _where(filtered)
+        template = None
+        if built is not None and built[1] == (*params, value):
+            template = _template(("rows", filtered.model, columns, *_shape(filtered.query), built[0]),
+                                 lambda: filtered.values_list(*columns), built[1])  # fmt: skip
+        _templates[key] = template
+    if template is None:
+        return fetch_rows(queryset.filter(**{lookup: value}), columns, low, high)
+    return template.run(queryset.db, (*params, value), low, high)
+
+
 def fetch_value(queryset, expression):
     """The aggregate `expression` (such as `Count("*")`) over the queryset's rows, compiled once."""
     queryset = queryset.order_by()

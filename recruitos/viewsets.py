@@ -23,7 +23,7 @@ from rest_framework.response import Response
 
 from recruitos.naming import camel_name
 from recruitos.renderers import CamelCased
-from recruitos.sqlcache import fetch_rows, fetch_value
+from recruitos.sqlcache import fetch_rows, fetch_rows_matching, fetch_value
 
 
 class ServiceModelViewSet(
@@ -54,13 +54,15 @@ class ServiceModelViewSet(
 
     def retrieve(self, request, *args, **kwargs):
         queryset = self.get_queryset()  # list filters do not apply to one row
+        names, columns = read_columns(self.get_serializer_class())
         try:
-            found = self._rows(queryset.filter(pk=kwargs[self.lookup_field]))[:1]
+            pk = queryset.model._meta.pk.to_python(kwargs[self.lookup_field])  # "0.5", "abc": not found
+            found = fetch_rows_matching(queryset, columns, "pk", pk, 0, 1)
         except (TypeError, ValueError, ValidationError) as exc:  # as DRF's get_object_or_404
             raise Http404 from exc
         if not found:
             raise Http404
-        return Response(found[0])
+        return Response(RowList(queryset, columns, names, count=None)._row(found[0]))
 
     def _rows(self, queryset):
         """A lazy list of the queryset's rows as dicts of the serializer's fields, keyed as the API writes them."""

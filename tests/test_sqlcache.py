@@ -9,7 +9,7 @@ from django.db.models.functions import Concat, Upper
 from candidates.models import Candidate
 from interviews.models import Interview
 from recruitos import sqlcache
-from recruitos.sqlcache import fetch_rows, fetch_value
+from recruitos.sqlcache import fetch_rows, fetch_rows_matching, fetch_value
 from tests.factories import CandidateFactory, InterviewFactory
 
 COLUMNS = ("id", "first_name", "email", "phase", "applied_date")
@@ -113,3 +113,32 @@ def test_the_cache_is_bounded(candidates, monkeypatch):
             Candidate.objects.filter(id__in=range(n)).order_by("id").values_list("id")
         )
     assert 1 <= len(sqlcache._templates) <= 3
+
+
+@pytest.mark.parametrize(
+    ("base", "lookup"),
+    [
+        (lambda: Candidate.objects.order_by("id"), "pk"),
+        (lambda: Candidate.objects.filter(phase=1).order_by("id"), "pk"),
+        (lambda: Candidate.objects.order_by("id"), "email"),
+        (lambda: Interview.objects.order_by("id"), "candidate__email"),
+    ],
+)
+def test_matching_reads_what_the_filter_reads_for_each_value(candidates, base, lookup):
+    InterviewFactory(candidate=candidates[3])
+    field = lookup.split("__")[-1]
+    if field == "pk":
+        values = [c.id for c in candidates] + [0]
+    else:
+        values = [c.email for c in candidates] + ["nobody@example.com"]
+    for value in values * 2:  # the second round runs on kept SQL
+        expected = list(base().filter(**{lookup: value}).values_list("id"))
+        assert fetch_rows_matching(base(), ("id",), lookup, value) == expected, value
+    assert [template is not None for key, template in sqlcache._templates.items() if key[0] == "match"] == [True]
+
+
+@pytest.mark.parametrize("value", [None, 2**63, -(2**70), "12"])
+def test_matching_values_sent_otherwise_go_through_the_orm(candidates, value):
+    fetch_rows_matching(Candidate.objects.order_by("id"), ("id",), "pk", candidates[0].id)  # keeps the SQL for ints
+    expected = list(Candidate.objects.filter(pk=value).values_list("id")) if value is not None else []
+    assert fetch_rows_matching(Candidate.objects.order_by("id"), ("id",), "pk", value) == expected
