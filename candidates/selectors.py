@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Count, Sum
 
 from candidates.models import Candidate, CandidateTally
-from recruitos.sqlcache import fetch_value
+from recruitos.sqlcache import fetch_value, fetch_value_matching
 
 
 def tally_is_kept() -> bool:
@@ -23,7 +23,7 @@ def candidate_count(*, phase=None, status=None, source=None) -> int:
     if not tally_is_kept():
         return fetch_value(Candidate.objects.filter(**filters), Count("*"))
     # Sum is null over no rows; a literal 0 in the SQL (Coalesce) would keep the SQL from being reused.
-    return fetch_value(CandidateTally.objects.filter(**filters), Sum("count")) or 0
+    return fetch_value_matching(CandidateTally.objects.all(), Sum("count"), filters) or 0
 
 
 def search_page(matches, low: int, high: int) -> tuple[list[int], int]:

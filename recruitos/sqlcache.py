@@ -69,49 +69,74 @@ def fetch_rows(queryset, columns, low=0, high=None) -> list[tuple]:
 def fetch_rows_matching(queryset, columns, lookup: str, value, low=0, high=None) -> list[tuple]:
     """
     `fetch_rows(queryset.filter(**{lookup: value}), columns, low, high)`, without building the
-    filter again for each value: for an exact lookup (`auth_token__key`) whose value Django
-    sends to the database as it is. The first call for each type of value builds the filter and
-    checks that its last parameter is the value itself; later ones only swap the value.
+    filter again for each value (see `_matching`): the Bearer key lookup, a detail read.
     """
-    # Only values every driver takes as they are: text, and integers of 64 bits (Django turns a
-    # larger one into "no match" rather than sending it).
-    plain = type(value) is str or (type(value) is int and -(2**63) <= value < 2**63)
+    template, params = _matching(
+        "rows", queryset, columns, {lookup: value}, lambda filtered: filtered.values_list(*columns)
+    )
+    if template is None:
+        return fetch_rows(queryset.filter(**{lookup: value}), columns, low, high)
+    return template.run(queryset.db, params, low, high)
+
+
+def fetch_value_matching(queryset, expression, lookups: dict):
+    """`fetch_value(queryset.filter(**lookups), expression)`, without building the filter each time."""
+    queryset = queryset.order_by()
+    template, params = _matching(
+        "value", queryset, expression, lookups, lambda filtered: _value_query(filtered, expression)
+    )
+    if template is None:
+        return fetch_value(queryset.filter(**lookups), expression)
+    rows = template.run(queryset.db, params)
+    return rows[0][0] if rows else None
+
+
+def _matching(kind, queryset, what, lookups: dict, build):
+    """
+    The kept SQL of `queryset.filter(**lookups)` (exact lookups) and its parameters, or (None, None).
+
+    Only for values that every driver takes as they are (text, 64-bit integers; Django turns a
+    larger integer into "no match" and None into IS NULL, other SQL). The first call for each
+    set of lookups and types of values builds the filter and checks that its parameters are the
+    queryset's own followed by the values; later calls only swap the values.
+    """
+    names = tuple(sorted(lookups))
+    values = tuple(lookups[name] for name in names)  # Django emits filter(**kwargs) sorted by name
+    plain = all(type(v) is str or (type(v) is int and -(2**63) <= v < 2**63) for v in values)
     found = _where(queryset) if plain else None
     if found is None:
-        return fetch_rows(queryset.filter(**{lookup: value}), columns, low, high)
+        return None, None
     where, params = found
-    key = ("match", queryset.model, columns, lookup, type(value), *_shape(queryset.query), where)
+    key = ("match", kind, queryset.model, what, names, tuple(map(type, values)), *_shape(queryset.query), where)
     try:
         template = _templates[key]
     except KeyError:
-        filtered = queryset.filter(**{lookup: value})
+        filtered = queryset.filter(**lookups)
         built = _where(filtered)
         template = None
-        if built is not None and built[1] == (*params, value):
-            template = _template(("rows", filtered.model, columns, *_shape(filtered.query), built[0]),
-                                 lambda: filtered.values_list(*columns), built[1])  # fmt: skip
+        if built is not None and built[1] == (*params, *values):
+            shape = (kind, filtered.model, what, *_shape(filtered.query), built[0])
+            template = _template(shape, lambda: build(filtered), built[1])
         _templates[key] = template
-    if template is None:
-        return fetch_rows(queryset.filter(**{lookup: value}), columns, low, high)
-    return template.run(queryset.db, (*params, value), low, high)
+    return (template, (*params, *values)) if template is not None else (None, None)
 
 
 def fetch_value(queryset, expression):
     """The aggregate `expression` (such as `Count("*")`) over the queryset's rows, compiled once."""
     queryset = queryset.order_by()
     found = _where(queryset)
-
-    def build():
-        # Grouping by a constant is no grouping: one row, `SELECT <expression> FROM … WHERE …`.
-        return queryset.values(_all=Value(1)).annotate(_value=expression).values_list("_value")
-
     if found is not None:
         where, params = found
         key = ("value", queryset.model, expression, *_shape(queryset.query), where)
-        if (template := _template(key, build, params)) is not None:
+        if (template := _template(key, lambda: _value_query(queryset, expression), params)) is not None:
             rows = template.run(queryset.db, params)
             return rows[0][0] if rows else None
     return queryset.aggregate(_value=expression)["_value"]
+
+
+def _value_query(queryset, expression):
+    # Grouping by a constant is no grouping: one row, `SELECT <expression> FROM … WHERE …`.
+    return queryset.values(_all=Value(1)).annotate(_value=expression).values_list("_value")
 
 
 def _where(queryset):

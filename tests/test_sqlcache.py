@@ -9,7 +9,7 @@ from django.db.models.functions import Concat, Upper
 from candidates.models import Candidate
 from interviews.models import Interview
 from recruitos import sqlcache
-from recruitos.sqlcache import fetch_rows, fetch_rows_matching, fetch_value
+from recruitos.sqlcache import fetch_rows, fetch_rows_matching, fetch_value, fetch_value_matching
 from tests.factories import CandidateFactory, InterviewFactory
 
 COLUMNS = ("id", "first_name", "email", "phase", "applied_date")
@@ -142,3 +142,12 @@ def test_matching_values_sent_otherwise_go_through_the_orm(candidates, value):
     fetch_rows_matching(Candidate.objects.order_by("id"), ("id",), "pk", candidates[0].id)  # keeps the SQL for ints
     expected = list(Candidate.objects.filter(pk=value).values_list("id")) if value is not None else []
     assert fetch_rows_matching(Candidate.objects.order_by("id"), ("id",), "pk", value) == expected
+
+
+def test_a_matching_aggregate_is_the_filters_aggregate_for_each_set_of_values(candidates):
+    cases = [{"phase": 1}, {"phase": 2}, {"phase": 1, "first_name": "Ann2"}, {"phase": 2, "first_name": "Ann2"},
+             {"first_name": "nobody"}, {}]  # fmt: skip
+    for lookups in cases * 2:  # the second round runs on kept SQL
+        expected = Candidate.objects.filter(**lookups).aggregate(n=Count("*"), newest=Max("id"))
+        assert fetch_value_matching(Candidate.objects.all(), Count("*"), lookups) == expected["n"], lookups
+        assert fetch_value_matching(Candidate.objects.all(), Max("id"), lookups) == expected["newest"], lookups
