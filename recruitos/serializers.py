@@ -41,10 +41,10 @@ class ContractModelSerializer(serializers.ModelSerializer):
     """
     ModelSerializer with case-insensitive choices and blank-as-null optional text.
 
-    Its fields are built from the model once per class and copied for each instance, as DRF
-    does with declared fields (`Serializer.get_fields`): ModelSerializer otherwise inspects
-    the model anew for every instance, half a millisecond of every write. The fields here
-    depend on the model and Meta only, never on the request.
+    Its fields are built from the model once per class and copied for each instance:
+    ModelSerializer otherwise inspects the model anew for every instance (0.5 ms of every
+    write), and DRF's deep copy of a field builds it again from its arguments (0.27 ms for a
+    candidate's). The fields here depend on the model and Meta only, never on the request.
     """
 
     serializer_choice_field = CaseInsensitiveChoiceField
@@ -55,7 +55,9 @@ class ContractModelSerializer(serializers.ModelSerializer):
         if prototype is None:
             prototype = super().get_fields()
             cls._prototype_fields = prototype
-        return copy.deepcopy(prototype)
+        # A shallow copy each: the instance binds its own (name, parent), and shares with the
+        # prototype only what no request changes (validators, choices, messages, querysets).
+        return {name: copy.copy(field) for name, field in prototype.items()}
 
     def build_standard_field(self, field_name, model_field):
         field_class, field_kwargs = super().build_standard_field(field_name, model_field)
