@@ -117,17 +117,28 @@ class CandidateTally(models.Model):
     How many candidates have each (phase, status, source), so that counts need no scan.
 
     On PostgreSQL, triggers on the candidate table keep it exact in the same transaction as
-    every insert, update, delete, COPY or TRUNCATE, whoever makes it (migration 0002). SQLite,
-    the small embedded database, does not keep it and counts rows instead.
+    every insert, update, delete, COPY or TRUNCATE, whoever makes it (migrations 0003, 0006).
+    SQLite, the small embedded database, does not keep it and counts rows instead.
+
+    Each (phase, status, source) has up to `SLOTS` rows, and a count is the sum over them: a
+    transaction adds its changes to the slot its transaction id picks, so simultaneous writers
+    of candidates alike (every new applicant is New) do not queue on one row until each other
+    commits. A slot's count may be negative (one transaction added a candidate, another removed
+    it); the sum is exact.
     """
+
+    SLOTS = 16
 
     phase = models.PositiveSmallIntegerField(choices=Phase.choices)
     status = models.CharField(max_length=50, choices=Status.choices)
     source = models.CharField(max_length=50, choices=Source.choices)
+    slot = models.PositiveSmallIntegerField(default=0)
     count = models.BigIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["phase", "status", "source"], name="candidate_tally_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["phase", "status", "source", "slot"], name="candidate_tally_slot_key")
+        ]
 
     def __str__(self):
         return f"{self.count} in phase {self.phase}, {self.status}, from {self.source}"

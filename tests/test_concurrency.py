@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.core.management import call_command
 from django.db import connection, connections
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.db.models.functions import Lower
 
 from candidates.models import Candidate
@@ -158,5 +158,33 @@ def test_the_tally_stays_exact_under_parallel_writes(call):
              for i, pk in enumerate(ids)]  # fmt: skip
     assert {status for status, _ in all_at_once(moves)} == {200}
     real = dict(Candidate.objects.values_list("status").annotate(n=Count("pk")))
-    kept = {t.status: t.count for t in CandidateTally.objects.all() if t.count}
+    kept = {status: n for status, n in CandidateTally.objects.values_list("status").annotate(n=Sum("count")) if n}
     assert kept == real
+
+
+def test_new_candidates_added_at_once_do_not_wait_for_each_other(transactional_db):
+    """Two open transactions each add a New candidate: the second does not wait for the first's commit."""
+    from django.db import transaction
+
+    from candidates.models import CandidateTally
+    from candidates.services import candidate_create
+
+    def add(n):
+        return candidate_create(data={"first_name": "W", "last_name": str(n), "email": f"w{n}@example.com",
+                                      "position": "Dev"})  # fmt: skip
+
+    def add_without_waiting():
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '2s'")
+                return add(2).pk
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        first = add(1)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            second = pool.submit(add_without_waiting).result(timeout=TIMEOUT)
+    assert set(Candidate.objects.values_list("pk", flat=True)) == {first.pk, second}
+    assert CandidateTally.objects.filter(status="New").aggregate(n=Sum("count"))["n"] == 2
