@@ -4,6 +4,8 @@ Writes to candidates: the one implementation the API, the admin and the commands
 Each write and the activity it records share one transaction.
 """
 
+from contextlib import contextmanager
+
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import IntegrityError, connection, transaction
@@ -11,21 +13,22 @@ from django.utils import timezone
 
 from candidates.models import Candidate, Status
 from dashboard.models import ActivityEvent
-from dashboard.services import activity_forget_candidates, activity_reassign, activity_record
+from dashboard.services import activity_for, activity_forget_candidates, activity_reassign, activity_record
 from interviews.models import Interview
+from recruitos.inserts import insert_together
 from recruitos.services import apply_changes, lock_for_update
 
 EMAIL_CONSTRAINT = "candidate_email_unique_ci"
 EMAIL_TAKEN = "A candidate with this email already exists."
 
 
-@transaction.atomic
 def candidate_create(*, data: dict, actor=None) -> Candidate:
     """Store a new candidate; `appliedDate` and `lastUpdated` are now unless `data` gives them."""
     now = timezone.now()
     candidate = Candidate(**{"applied_date": now, "last_updated": now, **data})
-    _save(candidate)
-    activity_record(event=ActivityEvent.APPLIED, candidate=candidate, detail=candidate.position, actor=actor)
+    applied = activity_for(event=ActivityEvent.APPLIED, candidate=candidate, detail=candidate.position, actor=actor)
+    with _email_taken_is_invalid():
+        insert_together(candidate, applied, "candidate")
     return candidate
 
 
@@ -144,14 +147,21 @@ def _record_pipeline_moves(candidate: Candidate, changed: dict, actor) -> None:
 
 
 def _save(candidate: Candidate, **kwargs) -> None:
-    """
-    Save, turning a lost race on the email constraint into a validation error on `email`.
+    """Save, turning a lost race on the email constraint into a validation error on `email`."""
+    with _email_taken_is_invalid():
+        candidate.save(**kwargs)
 
-    Callers are atomic services: the error leaves their transaction (or savepoint, when
-    nested), which rolls back, so no savepoint of its own is needed here.
+
+@contextmanager
+def _email_taken_is_invalid():
+    """
+    Turn a write's lost race on the email constraint into a validation error on `email`.
+
+    Callers are atomic services or single statements: the error leaves their transaction
+    (or savepoint, when nested), which rolls back, so no savepoint of its own is needed here.
     """
     try:
-        candidate.save(**kwargs)
+        yield
     except IntegrityError as exc:
         if EMAIL_CONSTRAINT in str(exc):
             raise ValidationError({"email": EMAIL_TAKEN}) from exc

@@ -13,7 +13,14 @@ from dashboard.models import Activity, ActivityEvent, SyncRun, SyncStatus
 from interviews.models import Interview
 
 
-def activity_record(
+def activity_record(**facts) -> Activity:
+    """Append one entry to the feed, with who made the change and links to what it is about."""
+    activity = activity_for(**facts)
+    activity.save(force_insert=True)
+    return activity
+
+
+def activity_for(
     *,
     event: ActivityEvent,
     actor=None,
@@ -22,8 +29,8 @@ def activity_record(
     detail: str = "",
     count: int | None = None,
 ) -> Activity:
-    """Append one entry to the feed, with who made the change and links to what it is about."""
-    return Activity.objects.create(
+    """The feed entry `activity_record` stores, not yet saved (to store it with its candidate)."""
+    return Activity(
         event=event,
         detail=detail,
         count=count,

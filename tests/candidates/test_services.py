@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from candidates.models import Candidate
 from candidates.services import candidate_create, candidate_delete, candidate_update
 from dashboard.models import Activity
-from tests.factories import CandidateFactory
+from tests.factories import CandidateFactory, UserFactory
 
 REQUIRED = {"first_name": "A", "last_name": "B", "position": "Dev"}
 
@@ -64,3 +64,27 @@ def test_a_race_lost_after_lookup_is_a_404_through_the_api(auth_client, monkeypa
     response = auth_client.put(f"/api/candidates/{candidate.id}", {"notes": "x"})
     assert response.status_code == 404
     assert response.json() == {"detail": "Candidate not found"}
+
+
+def test_a_new_candidate_and_its_applied_entry_are_stored_together(db):
+    actor = UserFactory(username="rita")
+    candidate = candidate_create(data={**REQUIRED, "email": "new@example.com", "id": 777}, actor=actor)
+    assert (candidate.pk, candidate._state.adding) == (777, False)
+    stored = Candidate.objects.get(pk=777)
+    assert (stored.email, stored.applied_date) == ("new@example.com", candidate.applied_date)
+    entry = Activity.objects.get()
+    assert (entry.event, entry.detail, entry.candidate_id, entry.candidate_name, entry.actor_id) == (
+        "applied",
+        "Dev",
+        777,
+        "A B",
+        actor.pk,
+    )
+
+
+def test_outside_a_transaction_a_taken_email_stores_neither_row(transactional_db):
+    candidate_create(data={**REQUIRED, "email": "same@example.com"})
+    with pytest.raises(ValidationError):
+        candidate_create(data={**REQUIRED, "email": "Same@Example.com", "first_name": "Other"})
+    assert list(Candidate.objects.values_list("first_name", flat=True)) == ["A"]
+    assert Activity.objects.count() == 1

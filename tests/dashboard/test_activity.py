@@ -116,10 +116,14 @@ def test_other_candidates_keep_their_names_when_one_is_deleted(auth_client):
 
 
 def test_a_change_and_its_activity_commit_together(auth_client, monkeypatch):
-    def broken(**kwargs):
-        raise RuntimeError("activity store down")
+    real = candidate_services.activity_for
 
-    monkeypatch.setattr(candidate_services, "activity_record", broken)
+    def unstorable(**facts):
+        activity = real(**facts)
+        activity.count = -1  # The table's check refuses it: the database fails the write.
+        return activity
+
+    monkeypatch.setattr(candidate_services, "activity_for", unstorable)
     response = auth_client.post("/api/candidates", SARAH)
     assert response.status_code == 500
     assert not Candidate.objects.exists()
