@@ -5,8 +5,9 @@ A new row and the row that records it, stored by one SQL statement on PostgreSQL
 pointing at the new parent, as one statement (`WITH parent AS (INSERT ...), child AS
 (INSERT ...)`): one statement is atomic by itself, so at the top level it needs no BEGIN
 and COMMIT, and it is one round trip instead of four. The SQL of each INSERT is Django's
-own, from the models' fields, as `Model.save()` would write it. Elsewhere (SQLite) the two
-are saved one after the other in a transaction.
+own, from the models' fields, as `Model.save()` would write it. It runs on the prepared
+cursor (`recruitos.postgresql`): PostgreSQL parses and plans it once per connection.
+Elsewhere (SQLite) the two are saved one after the other in a transaction.
 """
 
 from contextlib import nullcontext
@@ -37,7 +38,8 @@ def insert_together(parent, child, link: str) -> None:
     # Inside a transaction, a savepoint, so that a failed insert (a taken email) leaves the
     # caller's transaction usable, as a nested atomic service would.
     savepoint = transaction.atomic(using=using) if connection.in_atomic_block else nullcontext()
-    with savepoint, connection.cursor() as cursor:
+    cursor = connection.prepared_cursor() if hasattr(connection, "prepared_cursor") else connection.cursor()
+    with savepoint, cursor:
         cursor.execute(sql, (*parent_params, *child_params))
         parent.pk, child.pk = cursor.fetchone()
     setattr(child, link, parent)

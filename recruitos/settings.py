@@ -94,6 +94,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     options["connect_timeout"] = env.int("DB_CONNECT_TIMEOUT", default=5)
     if statement_timeout := env.int("DB_STATEMENT_TIMEOUT_MS", default=0):
         options["options"] = f"-c statement_timeout={statement_timeout}"
+    # The statements every request runs (key lookup, read by id, create) are prepared once per
+    # connection (recruitos/postgresql). Off for a pooler in transaction mode that cannot keep
+    # prepared statements (PgBouncer before 1.21, or without max_prepared_statements).
+    options["prepared_statements"] = env.bool("DB_PREPARED_STATEMENTS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work beside a writer; IMMEDIATE transactions take the write lock
     # up front, so concurrent writers wait (up to the timeout) instead of failing.

@@ -12,15 +12,64 @@ connection and makes Django open a new one, as before.
 
 What neither check can see ahead is a link that died silently; the query then fails (503)
 and Django discards the connection at the end of that request, as it always did.
+
+It also offers `prepared_cursor()`: a cursor whose statements PostgreSQL parses and plans
+once per connection and then only executes with new values (psycopg's prepared statements,
+server-side parameters). Django never prepares (its cursors quote values into the SQL text
+client-side, so that connection poolers in transaction mode keep working); the few
+statements every request runs with one fixed text (the key lookup, a read by id, a create)
+ask for this cursor, everything else keeps Django's. `OPTIONS["prepared_statements"] = False`
+(DB_PREPARED_STATEMENTS=0) turns it off, for a pooler that cannot keep prepared statements
+(PgBouncer before 1.21 in transaction mode): `prepared_cursor()` is then Django's cursor.
 """
 
 import select
 
 from django.db.backends.postgresql import base
+from django.utils.functional import cached_property
 from psycopg import pq
+
+_PREPARED = object()  # the cursor "name" that asks create_cursor for a PreparedCursor
+# psycopg prepares a statement that a server-binding cursor runs this often without being
+# asked; only PreparedCursor binds server-side here and it always asks, so: never unasked.
+_NEVER = 2**31 - 1
+
+
+class PreparedCursor(base.ServerBindingCursor):
+    """A server-binding cursor that prepares every statement it runs (psycopg keeps up to 100 per connection)."""
+
+    def execute(self, query, params=None, *, prepare=True, binary=None):
+        return super().execute(query, params, prepare=prepare, binary=binary)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    @cached_property
+    def prepared_statements(self) -> bool:
+        return bool(self.settings_dict["OPTIONS"].get("prepared_statements", True))
+
+    def get_connection_params(self):
+        params = super().get_connection_params()
+        params.pop("prepared_statements", None)
+        if self.prepared_statements and params.get("prepare_threshold") is None:
+            # psycopg prepares nothing, even when asked, while the threshold is None.
+            params["prepare_threshold"] = _NEVER
+        return params
+
+    def create_cursor(self, name=None):
+        if name is not _PREPARED:
+            return super().create_cursor(name)
+        cursor = PreparedCursor(self.connection)
+        tzloader = self.connection.adapters.get_loader(base.TIMESTAMPTZ_OID, base.Format.TEXT)
+        if self.timezone != tzloader.timezone:  # as Django's create_cursor
+            base.register_tzloader(self.timezone, cursor)
+        return cursor
+
+    def prepared_cursor(self):
+        """A cursor (wrapped as Django's: errors, query logging) whose statements are prepared once per connection."""
+        if not self.prepared_statements:
+            return self.cursor()
+        return self._cursor(name=_PREPARED)
+
     def close_if_health_check_failed(self):
         if (
             self.connection is not None
