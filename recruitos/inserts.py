@@ -5,9 +5,10 @@ A new row and the row that records it, stored by one SQL statement on PostgreSQL
 pointing at the new parent, as one statement (`WITH parent AS (INSERT ...), child AS
 (INSERT ...)`): one statement is atomic by itself, so at the top level it needs no BEGIN
 and COMMIT, and it is one round trip instead of four. The SQL of each INSERT is Django's
-own, from the models' fields, as `Model.save()` would write it. It runs on the prepared
-cursor (`recruitos.postgresql`): PostgreSQL parses and plans it once per connection.
-Elsewhere (SQLite) the two are saved one after the other in a transaction.
+own, from the models' fields, as `Model.save()` would write it, compiled once per shape
+(model, fields, which of them hold SQL expressions) and then only given new values. It runs
+on the prepared cursor (`recruitos.postgresql`): PostgreSQL parses and plans it once per
+connection. Elsewhere (SQLite) the two are saved one after the other in a transaction.
 """
 
 from contextlib import nullcontext
@@ -47,15 +48,57 @@ def insert_together(parent, child, link: str) -> None:
         obj._state.adding, obj._state.db = False, using
 
 
+_KEPT_MAX = 64  # shapes per process; the API has two
+_kept: dict[tuple, str | None] = {}
+
+
+_KEPT_MAX = 64  # shapes per process; the API has two
+_kept: dict[tuple, str | None] = {}
+
+
 def _insert_sql(obj, connection) -> tuple[str, tuple]:
-    """The INSERT ... RETURNING pk that `obj.save()` would run, without running it."""
+    """
+    The INSERT ... RETURNING pk that `obj.save()` would run, without running it.
+
+    Each field's value is what `save()` would store (`pre_save`, then `get_db_prep_save`). The
+    SQL is Django's, compiled the first time a shape is seen and kept only if the parameters
+    it came with are exactly the values computed here; a shape whose SQL holds values of its
+    own (custom placeholders, expressions with parameters) is compiled every time.
+    """
     meta = obj._meta
     fields = [f for f in meta.local_concrete_fields if not f.generated]
     if obj.pk is None:
         fields.remove(meta.auto_field)
+    values = [field.pre_save(obj, True) for field in fields]
+    sqls = [_expression_sql(value) for value in values]  # None: a value, bound as a parameter
+    params = tuple(
+        field.get_db_prep_save(value, connection)
+        for field, value, sql in zip(fields, values, sqls, strict=True)
+        if sql is None
+    )
+    shape = None
+    if all(sql is not False for sql in sqls):
+        shape = (connection.alias, type(obj), tuple(f.attname for f in fields), tuple(sqls))
+        if (sql := _kept.get(shape)) is not None:
+            return sql, params
+    # Django's compiler, given the values above as they are (raw: pre_save has run).
     query = InsertQuery(type(obj))
-    query.insert_values(fields, [obj])
+    query.insert_values(fields, [obj], raw=True)
     compiler = query.get_compiler(connection=connection)
     compiler.returning_fields = [meta.pk]
-    [(sql, params)] = compiler.as_sql()
-    return sql, tuple(params)
+    [(sql, compiled)] = compiler.as_sql()
+    compiled = tuple(compiled)
+    if shape is not None and shape not in _kept:
+        if len(_kept) >= _KEPT_MAX:
+            _kept.clear()
+        _kept[shape] = sql if compiled == params else None
+    return sql, compiled
+
+
+def _expression_sql(value) -> str | bool | None:
+    """None for a plain value; the SQL of a parameterless RawSQL (part of the shape); False for other expressions."""
+    if not hasattr(value, "resolve_expression"):
+        return None
+    if type(value) is RawSQL and not value.params:
+        return value.sql
+    return False
