@@ -12,6 +12,7 @@ connection. Elsewhere (SQLite) the two are saved one after the other in a transa
 """
 
 from contextlib import nullcontext
+from functools import cache
 
 from django.db import connections, router, transaction
 from django.db.models.expressions import RawSQL
@@ -29,7 +30,7 @@ def insert_together(parent, child, link: str) -> None:
         return
     parent_sql, parent_params = _insert_sql(parent, connection)
     pk_column = connection.ops.quote_name(parent._meta.pk.column)
-    setattr(child, child._meta.get_field(link).attname, RawSQL(f"SELECT {pk_column} FROM new_parent", ()))
+    setattr(child, child._meta.get_field(link).attname, _new_parent_pk(pk_column))
     child_sql, child_params = _insert_sql(child, connection)
     sql = (
         f"WITH new_parent AS ({parent_sql}), new_child AS ({child_sql}) "
@@ -93,6 +94,12 @@ def _insert_sql(obj, connection) -> tuple[str, tuple]:
             _kept.clear()
         _kept[shape] = sql if compiled == params else None
     return sql, compiled
+
+
+@cache
+def _new_parent_pk(pk_column: str) -> RawSQL:
+    """The new parent's id, as the child's link; one per column (a RawSQL builds a Field each time)."""
+    return RawSQL(f"SELECT {pk_column} FROM new_parent", ())
 
 
 def _expression_sql(value) -> str | bool | None:
