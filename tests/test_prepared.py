@@ -3,6 +3,7 @@ Statements prepared once per PostgreSQL connection (recruitos.postgresql): the k
 read by id and the create are parsed and planned by the server once, then only executed.
 """
 
+import psycopg
 import pytest
 from django.db import connection
 
@@ -88,3 +89,30 @@ def test_prepared_statements_can_be_turned_off():
         assert prepared_statements(off) == {}
     finally:
         off.close()
+
+
+@pytest.fixture
+def other_session():
+    """A second session on the test database, as `manage.py migrate` run beside the workers."""
+    params = {k: v for k, v in connection.get_connection_params().items() if k != "cursor_factory"}
+    with psycopg.connect(**params, autocommit=True) as session:
+        yield session
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_migration_changing_a_returned_column_does_not_break_prepared_reads(auth_client, other_session):
+    created = auth_client.post("/api/candidates", {**BODY, "email": "sarah@example.com"}).json()
+    path = f"/api/candidates/{created['id']}"
+    assert auth_client.get(path).json() == created  # the read by id is now prepared
+    assert "read by id" in kinds(prepared_statements())
+
+    other_session.execute("ALTER TABLE candidates_candidate ALTER COLUMN position TYPE varchar(250)")
+    try:
+        for _ in range(2):  # each time: the stale statement fails, the read runs again unprepared
+            read = auth_client.get(path)
+            assert read.status_code == 200, read.content
+            assert read.json() == created
+        assert connection.close_at == 0  # the connection is replaced after the request
+    finally:
+        other_session.execute("ALTER TABLE candidates_candidate ALTER COLUMN position TYPE varchar(200)")
+        connection.close()  # its statements are stale again

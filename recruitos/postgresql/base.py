@@ -27,7 +27,7 @@ import select
 
 from django.db.backends.postgresql import base
 from django.utils.functional import cached_property
-from psycopg import pq
+from psycopg import errors, pq
 
 _PREPARED = object()  # the cursor "name" that asks create_cursor for a PreparedCursor
 # psycopg prepares a statement that a server-binding cursor runs this often without being
@@ -38,8 +38,23 @@ _NEVER = 2**31 - 1
 class PreparedCursor(base.ServerBindingCursor):
     """A server-binding cursor that prepares every statement it runs (psycopg keeps up to 100 per connection)."""
 
+    wrapper = None  # the DatabaseWrapper that made it
+
     def execute(self, query, params=None, *, prepare=True, binary=None):
-        return super().execute(query, params, prepare=prepare, binary=binary)
+        try:
+            return super().execute(query, params, prepare=prepare, binary=binary)
+        except errors.FeatureNotSupported:
+            # "cached plan must not change result type": a migration changed a column this
+            # statement returns after it was prepared here (a deploy's migrate, before the
+            # workers restart). psycopg keeps the stale statement, so this connection is closed
+            # at the end of the request and its successor prepares afresh; outside a
+            # transaction the statement runs again now, unprepared. Inside one the transaction
+            # has failed, the error stands, and psycopg forgets its statements on the rollback.
+            if self.wrapper is not None:
+                self.wrapper.close_at = 0  # compared with time.monotonic() after the request
+            if not prepare or self.connection.info.transaction_status != pq.TransactionStatus.IDLE:
+                raise
+            return super().execute(query, params, prepare=False, binary=binary)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -59,6 +74,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if name is not _PREPARED:
             return super().create_cursor(name)
         cursor = PreparedCursor(self.connection)
+        cursor.wrapper = self
         tzloader = self.connection.adapters.get_loader(base.TIMESTAMPTZ_OID, base.Format.TEXT)
         if self.timezone != tzloader.timezone:  # as Django's create_cursor
             base.register_tzloader(self.timezone, cursor)
