@@ -1,10 +1,12 @@
 """Query parameters of `GET /api/candidates`."""
 
 from django_filters import rest_framework as filters
+from django_filters.constants import EMPTY_VALUES
 
 from candidates.models import Candidate, Phase, Source, Status
-from candidates.selectors import candidate_count, search_page
+from candidates.selectors import candidate_count, search_page, search_rows
 from recruitos.filters import CaseInsensitiveChoiceFilter, FilterSet
+from recruitos.sqlcache import fetch_rows
 
 MAX_SEARCH_LENGTH = 200
 
@@ -16,6 +18,9 @@ class CandidateFilterSet(FilterSet):
     status = CaseInsensitiveChoiceFilter(field_name="status", choices=Status.choices)
     source = CaseInsensitiveChoiceFilter(field_name="source", choices=Source.choices)
     search = filters.CharFilter(method="filter_search", max_length=MAX_SEARCH_LENGTH)
+
+    # Filters whose SQL is `<field> = value` in declaration order, and the search: what search_rows keeps.
+    KEPT_SEARCH_FILTERS = frozenset({"phase", "status", "source", "search"})
 
     class Meta:
         model = Candidate
@@ -31,21 +36,31 @@ class CandidateFilterSet(FilterSet):
             return self.qs.count()
         return candidate_count(phase=data.get("phase"), status=data.get("status"), source=data.get("source"))
 
-    def page(self, low, high):
+    def page(self, low, high, columns):
         """
-        For a search, its rows [low:high] (a queryset) and its number of matches, from one pass.
+        For a search, the `columns` of its rows [low:high] and its number of matches, from one pass.
 
         A search's matches come from the trigram indexes and are then rechecked in the rows
         themselves. Counting them and then asking for the newest of them did that twice, or
         worse: PostgreSQL expects matches to be spread evenly and walks the newest-first index,
         through every newer row that does not match (most of the table, when the newest
-        candidates do not match). `search_page` reads the matches once and sorts only their
-        ids. Without a search: None (the tally counts, an index gives the page in order).
+        candidates do not match). `search_rows` reads the matches once, sorts only their ids
+        and reads the page's rows, in one statement kept per combination of filters. Without a
+        search: None (the tally counts, an index gives the page in order).
         """
         if not self._searching():
             return None
+        data = self.form.cleaned_data
+        given = tuple(name for name in self.filters if data.get(name) not in EMPTY_VALUES)
+        if set(given) <= self.KEPT_SEARCH_FILTERS:
+            exact = tuple(name for name in given if name != "search")
+            values = tuple(data[name] for name in exact)
+            shape = (exact, tuple(map(type, values)))
+            found = search_rows(lambda: self.qs, columns, values, data["search"].strip(), low, high, shape)
+            if found is not None:
+                return found
         ids, total = search_page(self.qs, low, high)
-        return self.queryset.filter(pk__in=ids), total
+        return fetch_rows(self.queryset.filter(pk__in=ids), columns), total
 
     def _searching(self) -> bool:
         return bool((self.form.cleaned_data.get("search") or "").strip())

@@ -195,3 +195,34 @@ def _template(key, build, params) -> Template | None:
         _templates.clear()
     _templates[key] = template
     return template
+
+
+def keep(key, build) -> Template | None:
+    """
+    A statement of the caller's own, kept like the querysets' (bounded, per process): `build()`
+    gives its Template, or None when it cannot be kept, the first time `key` is seen.
+    """
+    key = ("own", *key)
+    try:
+        return _templates[key]
+    except KeyError:
+        pass
+    template = build()
+    if len(_templates) >= MAX_SHAPES:
+        _templates.clear()
+    _templates[key] = template
+    return template
+
+
+def select_list(queryset) -> tuple[str, tuple] | None:
+    """
+    The SQL of the queryset's selected columns, comma-separated, and their converters (for a
+    Template whose first columns they are); None when a column has parameters of its own.
+    """
+    compiler = queryset.query.get_compiler(queryset.db)
+    compiler.setup_query()
+    selected = compiler.select[: compiler.col_count]
+    if any(params for _, (_, params), _ in selected):
+        return None
+    sql = ", ".join(column_sql for _, (column_sql, _), _ in selected)
+    return sql, tuple(compiler.get_converters([expression for expression, _, _ in selected]).items())

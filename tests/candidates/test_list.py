@@ -2,6 +2,7 @@
 
 import datetime
 
+import factory
 import pytest
 from django.utils import timezone
 
@@ -123,7 +124,9 @@ def test_a_search_pages_through_its_matches_with_their_total(auth_client, db):
     # Matches and non-matches interleaved in applied order, newest non-matching: the page
     # must still be the newest matches, and the total count only the matches.
     everyone = [
-        CandidateFactory(first_name="Sarah" if n % 3 == 0 else "Tom", applied_date=now - datetime.timedelta(hours=n))
+        CandidateFactory(
+            first_name="Sarah" if n % 3 == 0 else "Tom", last_name="Lee", applied_date=now - datetime.timedelta(hours=n)
+        )
         for n in range(30)
     ]
     matches = [c.id for c in everyone if c.first_name == "Sarah"]
@@ -147,3 +150,23 @@ def test_a_search_pages_through_its_matches_with_their_total(auth_client, db):
 def test_a_search_with_other_filters_counts_only_rows_matching_all(auth_client, pipeline):
     response = auth_client.get("/api/candidates?search=sarah&phase=2&limit=1&offset=1")
     assert (ids(response), response["X-Total-Count"]) == ([], "1")
+
+
+@pytest.mark.parametrize("filters", ["", "&phase=1&status=new&source=linkedin"])
+def test_a_search_reads_its_page_and_total_in_one_statement(auth_client, db, django_assert_num_queries, filters):
+    CandidateFactory.create_batch(
+        5, phase=1, status="New", source="LinkedIn", email=factory.Sequence(lambda n: f"c{n}@sample.org")
+    )
+    other = CandidateFactory(phase=2, status="Hired", source="Referral", email="other@sample.org")
+    for term in ["sample", "SAMPLE.ORG"]:  # the second reuses the first's statement
+        with django_assert_num_queries(2):  # the key's user, the search
+            response = auth_client.get(f"/api/candidates?search={term}{filters}&limit=3&offset=1")
+        assert response["X-Total-Count"] == ("6" if not filters else "5")
+        rows = response.json()
+        assert len(rows) == 3
+        assert rows == [
+            auth_client.get(f"/api/candidates/{row['id']}").json() for row in rows
+        ]  # every field, as a read
+    if filters:  # the same statement with other values
+        response = auth_client.get("/api/candidates?search=sample&phase=2&status=hired&source=referral")
+        assert (ids(response), response["X-Total-Count"]) == ([other.id], "1")
