@@ -59,17 +59,17 @@ def candidates(query):
         params += [like, like, like]
     clause = " WHERE " + " AND ".join(where) if where else ""
     limit, offset = int(query.get("limit", 50)), int(query.get("offset", 0))
-    if search:  # as candidates.selectors.search_page: the matches once, counted and sorted, then the rows
+    if search:  # as candidates.selectors.search_rows: the matches once, counted and sorted, with the page's rows
+        columns = ", ".join(f"c.{column}" for column in CANDIDATE.split(", "))
         with db().cursor() as cursor:
             cursor.execute(f"WITH matches AS MATERIALIZED (SELECT id, applied_date FROM candidates_candidate{clause}) "
-                           "SELECT total.n, page.id FROM (SELECT COUNT(*) AS n FROM matches) total LEFT JOIN ("
+                           f"SELECT {columns}, total.n, page.id FROM (SELECT COUNT(*) AS n FROM matches) total LEFT JOIN ("
                            "SELECT id, applied_date FROM matches ORDER BY applied_date DESC, id DESC LIMIT %s OFFSET %s"
-                           ") page ON 1 = 1 ORDER BY page.applied_date DESC, page.id DESC", [*params, limit, offset])  # fmt: skip
+                           ") page ON 1 = 1 LEFT JOIN candidates_candidate c ON c.id = page.id "
+                           "ORDER BY page.applied_date DESC, page.id DESC", [*params, limit, offset])  # fmt: skip
             found = cursor.fetchall()
-        ids = [pk for _, pk in found if pk is not None]
-        page = rows(f"SELECT {CANDIDATE} FROM candidates_candidate WHERE id = ANY(%s) ORDER BY applied_date DESC, "
-                    "id DESC", [ids], CANDIDATE_KEYS) if ids else []  # fmt: skip
-        return page, found[0][0]
+        page = [dict(zip(CANDIDATE_KEYS, row[:-2], strict=True)) for row in found if row[-1] is not None]
+        return page, found[0][-2]
     page = rows(f"SELECT {CANDIDATE} FROM candidates_candidate{clause} ORDER BY applied_date DESC, id DESC "
                 "LIMIT %s OFFSET %s", [*params, limit, offset], CANDIDATE_KEYS)  # fmt: skip
     if len(page) < limit and (page or not offset):  # the last page: its length tells the total
