@@ -74,10 +74,14 @@ def test_a_taken_email_is_refused_and_the_connection_keeps_working(auth_client):
     assert Activity.objects.filter(event="applied").count() == 4
 
 
+@pytest.mark.parametrize(
+    "change", [{"OPTIONS": {"prepared_statements": False}}, {"CONN_MAX_AGE": 0}], ids=["switched off", "no reuse"]
+)
 @pytest.mark.django_db
-def test_prepared_statements_can_be_turned_off():
+def test_prepared_statements_can_be_turned_off(change):
     settings = {**connection.settings_dict, "OPTIONS": {**connection.settings_dict["OPTIONS"]}}
-    settings["OPTIONS"]["prepared_statements"] = False
+    settings["OPTIONS"].update(change.get("OPTIONS", {}))
+    settings.update({k: v for k, v in change.items() if k != "OPTIONS"})
     off = DatabaseWrapper(settings)  # a second connection to the same database
     try:
         assert "prepared_statements" not in off.get_connection_params()

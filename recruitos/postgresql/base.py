@@ -20,7 +20,8 @@ client-side, so that connection poolers in transaction mode keep working); the f
 statements every request runs with one fixed text (the key lookup, a read by id, a create)
 ask for this cursor, everything else keeps Django's. `OPTIONS["prepared_statements"] = False`
 (DB_PREPARED_STATEMENTS=0) turns it off, for a pooler that cannot keep prepared statements
-(PgBouncer before 1.21 in transaction mode): `prepared_cursor()` is then Django's cursor.
+(PgBouncer before 1.21 in transaction mode), and so does CONN_MAX_AGE=0 (a connection per
+request): `prepared_cursor()` is then Django's cursor.
 """
 
 import select
@@ -60,7 +61,10 @@ class PreparedCursor(base.ServerBindingCursor):
 class DatabaseWrapper(base.DatabaseWrapper):
     @cached_property
     def prepared_statements(self) -> bool:
-        return bool(self.settings_dict["OPTIONS"].get("prepared_statements", True))
+        # A connection used for one request only (CONN_MAX_AGE=0) would pay preparing's extra
+        # round trip on every request and never reuse what it prepared.
+        persistent = self.settings_dict.get("CONN_MAX_AGE", 0) != 0  # None: for ever
+        return bool(self.settings_dict["OPTIONS"].get("prepared_statements", True)) and persistent
 
     def get_connection_params(self):
         params = super().get_connection_params()
