@@ -6,7 +6,6 @@ from django_filters.constants import EMPTY_VALUES
 from candidates.models import Candidate, Phase, Source, Status
 from candidates.selectors import candidate_count, search_page, search_rows
 from recruitos.filters import CaseInsensitiveChoiceFilter, FilterSet
-from recruitos.sqlcache import fetch_rows
 
 MAX_SEARCH_LENGTH = 200
 
@@ -44,9 +43,10 @@ class CandidateFilterSet(FilterSet):
         themselves. Counting them and then asking for the newest of them did that twice, or
         worse: PostgreSQL expects matches to be spread evenly and walks the newest-first index,
         through every newer row that does not match (most of the table, when the newest
-        candidates do not match). `search_rows` reads the matches once, sorts only their ids
-        and reads the page's rows, in one statement kept per combination of filters. Without a
-        search: None (the tally counts, an index gives the page in order).
+        candidates do not match). `search_page` reads the matches once, sorts only their ids
+        and reads the page's rows, in one statement; `search_rows` keeps that statement per
+        combination of filters. Without a search: None (the tally counts, an index gives the
+        page in order).
         """
         if not self._searching():
             return None
@@ -59,8 +59,7 @@ class CandidateFilterSet(FilterSet):
             found = search_rows(lambda: self.qs, columns, values, data["search"].strip(), low, high, shape)
             if found is not None:
                 return found
-        ids, total = search_page(self.qs, low, high)
-        return fetch_rows(self.queryset.filter(pk__in=ids), columns), total
+        return search_page(self.qs, columns, low, high)
 
     def _searching(self) -> bool:
         return bool((self.form.cleaned_data.get("search") or "").strip())

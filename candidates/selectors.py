@@ -27,64 +27,67 @@ def candidate_count(*, phase=None, status=None, source=None) -> int:
     return fetch_value_matching(CandidateTally.objects.all(), Sum("count"), filters) or 0
 
 
-def search_page(matches, low: int, high: int) -> tuple[list[int], int]:
+def search_page(matches, columns, low: int, high: int) -> tuple[list[tuple], int]:
     """
-    The ids of `matches` (a candidate queryset) [low:high], newest applied first (then newest
-    id), and how many there are in all, reading the matching rows once.
+    The `columns` of `matches` (a candidate queryset) [low:high], newest applied first (then
+    newest id), and how many there are in all, reading the matching rows once.
 
     The matches are materialised (id and applied date only), so the database finds them the
     cheapest way it can (the trigram indexes) instead of in newest-first order, then counts
-    them and sorts them.
+    them, sorts them, and reads the page's rows by id. Compiled on every call; `search_rows`
+    keeps the statement.
     """
-    inner, params = matches.order_by().values_list("pk", "applied_date").query.sql_with_params()
-    materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""  # SQLite's is implicit
-    sql = (
-        f"WITH matches (id, applied_date) AS {materialized} ({inner}) "
-        "SELECT total.n, page.id FROM (SELECT COUNT(*) AS n FROM matches) total LEFT JOIN ("
-        "SELECT id, applied_date FROM matches ORDER BY applied_date DESC, id DESC LIMIT %s OFFSET %s"
-        ") page ON 1 = 1 ORDER BY page.applied_date DESC, page.id DESC"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, (*params, high - low, low))
-        rows = cursor.fetchall()
-    return [pk for _, pk in rows if pk is not None], rows[0][0]
+    inner, params = _inner(matches)
+    return _run_page(_page_template(inner, columns, matches.db), params, low, high)
 
 
 def search_rows(matches, columns, values: tuple, term: str, low: int, high: int, shape) -> tuple[list, int] | None:
     """
-    `search_page` and the page's rows (`columns`, newest first) in one statement, whose SQL is
-    kept per `shape` (the filters given and the types of their values): no filter is built or
-    compiled per request, only the values change. `matches()` gives the filtered queryset the
-    first time a shape is seen: each of its parameters must be one of `values` (each used), the
-    search pattern of `term`, or a constant of the SQL's own; otherwise the shape is not kept
-    and this answers None (the caller then goes the queryset's way).
+    `search_page`, its SQL kept per `shape` (the filters given and the types of their values):
+    no filter is built or compiled per request, only the values change. `matches()` gives the
+    filtered queryset the first time a shape is seen: each of its parameters must be one of
+    `values` (each used once), the search pattern of `term`, or a constant of the bare search's
+    own SQL; otherwise the shape is not kept and this answers None (the caller then calls
+    `search_page`).
     """
-    db = Candidate.objects.db
-    like = f"%{connections[db].ops.prep_for_like_query(term)}%"
+    like = f"%{connections[Candidate.objects.db].ops.prep_for_like_query(term)}%"
     kept = sqlcache.keep(("search", shape, columns), lambda: _search_template(matches(), columns, values, term, like))
     if kept is None:
         return None
     template, recipe = kept
-    params = tuple(_param(step, values, like) for step in recipe)
-    rows = template.run(db, (*params, high - low, low))
-    return [row[:-2] for row in rows if row[-1] is not None], rows[0][-2]
-
-
-def _param(step, values, like):
-    if step[0] == "like":
-        return like
-    if step[0] == "constant":
-        return step[1]
-    _, index, wrapper = step
-    return wrapper(values[index]) if wrapper else values[index]
+    return _run_page(template, tuple(_param(step, values, like) for step in recipe), low, high)
 
 
 def _inner(matches):
     return matches.order_by().values_list("pk", "applied_date").query.sql_with_params()
 
 
+def _page_template(inner: str, columns, db) -> sqlcache.Template:
+    """The one-pass statement of search_page over the matches' SQL `inner`: the page's columns, the total, the id."""
+    select_sql, converters = sqlcache.select_list(Candidate.objects.using(db).values_list(*columns))
+    connection = connections[db]
+    table, pk = (
+        connection.ops.quote_name(Candidate._meta.db_table),
+        connection.ops.quote_name(Candidate._meta.pk.column),
+    )
+    materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""  # SQLite's is implicit
+    sql = (
+        f"WITH matches (id, applied_date) AS {materialized} ({inner}) "
+        f"SELECT {select_sql}, total.n, page.id FROM (SELECT COUNT(*) AS n FROM matches) total LEFT JOIN ("
+        "SELECT id, applied_date FROM matches ORDER BY applied_date DESC, id DESC LIMIT %s OFFSET %s"
+        f") page ON 1 = 1 LEFT JOIN {table} ON {table}.{pk} = page.id "
+        "ORDER BY page.applied_date DESC, page.id DESC"
+    )
+    return sqlcache.Template(sql, converters)
+
+
+def _run_page(template, params, low, high) -> tuple[list[tuple], int]:
+    rows = template.run(Candidate.objects.db, (*params, high - low, low))
+    return [row[:-2] for row in rows if row[-1] is not None], rows[0][-2]
+
+
 def _search_template(matches, columns, values, term, like):
-    """The Template of search_rows and how to make its parameters (see there), or None."""
+    """search_rows' Template and how to make its parameters from the values (see there), or None."""
     inner, inner_params = _inner(matches)
     # The constants of the search's own SQL ("" and " " in the full name): those of the bare search.
     constants = Counter(p for p in _inner(Candidate.objects.search(term))[1] if not (type(p) is str and p == like))
@@ -107,24 +110,16 @@ def _search_template(matches, columns, values, term, like):
         return None  # each value once: not held as text in the SQL, not equal to one of its constants
     if ("like",) not in recipe or constants.total():
         return None
-    selected = sqlcache.select_list(Candidate.objects.values_list(*columns))
-    if selected is None:
-        return None
-    select_sql, converters = selected
-    connection = connections[matches.db]
-    table, pk = (
-        connection.ops.quote_name(Candidate._meta.db_table),
-        connection.ops.quote_name(Candidate._meta.pk.column),
-    )
-    materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""  # SQLite's is implicit
-    sql = (
-        f"WITH matches (id, applied_date) AS {materialized} ({inner}) "
-        f"SELECT {select_sql}, total.n, page.id FROM (SELECT COUNT(*) AS n FROM matches) total LEFT JOIN ("
-        "SELECT id, applied_date FROM matches ORDER BY applied_date DESC, id DESC LIMIT %s OFFSET %s"
-        f") page ON 1 = 1 LEFT JOIN {table} ON {table}.{pk} = page.id "
-        "ORDER BY page.applied_date DESC, page.id DESC"
-    )
-    return sqlcache.Template(sql, converters), tuple(recipe)
+    return _page_template(inner, columns, matches.db), tuple(recipe)
+
+
+def _param(step, values, like):
+    if step[0] == "like":
+        return like
+    if step[0] == "constant":
+        return step[1]
+    _, index, wrapper = step
+    return wrapper(values[index]) if wrapper else values[index]
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ from django.db import connections, router, transaction
 from django.db.models.expressions import RawSQL
 from django.db.models.sql import InsertQuery
 
+from recruitos.sqlcache import prepared_cursor
+
 
 def insert_together(parent, child, link: str) -> None:
     using = router.db_for_write(type(parent), instance=parent)
@@ -40,17 +42,12 @@ def insert_together(parent, child, link: str) -> None:
     # Inside a transaction, a savepoint, so that a failed insert (a taken email) leaves the
     # caller's transaction usable, as a nested atomic service would.
     savepoint = transaction.atomic(using=using) if connection.in_atomic_block else nullcontext()
-    cursor = connection.prepared_cursor() if hasattr(connection, "prepared_cursor") else connection.cursor()
-    with savepoint, cursor:
+    with savepoint, prepared_cursor(connection) as cursor:
         cursor.execute(sql, (*parent_params, *child_params))
         parent.pk, child.pk = cursor.fetchone()
     setattr(child, link, parent)
     for obj in (parent, child):
         obj._state.adding, obj._state.db = False, using
-
-
-_KEPT_MAX = 64  # shapes per process; the API has two
-_kept: dict[tuple, str | None] = {}
 
 
 _KEPT_MAX = 64  # shapes per process; the API has two

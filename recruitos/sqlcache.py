@@ -37,10 +37,7 @@ class Template:
         sql = self.sql
         if low or high is not None:
             sql = f"{sql} {connection.ops.limit_offset_sql(low, high)}"
-        cursor = (
-            connection.prepared_cursor() if prepared and hasattr(connection, "prepared_cursor") else connection.cursor()
-        )
-        with cursor:
+        with prepared_cursor(connection) if prepared else connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         if not self.converters:
@@ -179,30 +176,18 @@ def _shape(query) -> tuple:
 
 
 def _template(key, build, params) -> Template | None:
-    try:
-        return _templates[key]
-    except KeyError:
-        pass
-    queryset = build()
-    compiler = queryset.query.get_compiler(queryset.db)
-    sql, full_params = compiler.as_sql()
-    # Only a query whose every parameter is the WHERE clause's, in order, can be rerun with new ones.
-    template = None
-    if tuple(full_params) == params:
-        columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
-        template = Template(sql, tuple(compiler.get_converters(columns).items()))
-    if len(_templates) >= MAX_SHAPES:
-        _templates.clear()
-    _templates[key] = template
-    return template
+    def compile_template():
+        queryset = build()
+        compiler = queryset.query.get_compiler(queryset.db)
+        sql, full_params = compiler.as_sql()
+        # Only a query whose every parameter is the WHERE clause's, in order, can be rerun with new ones.
+        return Template(sql, _converters(compiler)) if tuple(full_params) == params else None
+
+    return _kept(key, compile_template)
 
 
-def keep(key, build) -> Template | None:
-    """
-    A statement of the caller's own, kept like the querysets' (bounded, per process): `build()`
-    gives its Template, or None when it cannot be kept, the first time `key` is seen.
-    """
-    key = ("own", *key)
+def _kept(key, build):
+    """What is kept under `key`, made by `build()` (None: cannot be kept) the first time; bounded, per process."""
     try:
         return _templates[key]
     except KeyError:
@@ -214,15 +199,29 @@ def keep(key, build) -> Template | None:
     return template
 
 
-def select_list(queryset) -> tuple[str, tuple] | None:
+def _converters(compiler) -> tuple:
+    """Django's value converters of the compiled query's selected columns, by position."""
+    return tuple(compiler.get_converters([selected[0] for selected in compiler.select[: compiler.col_count]]).items())
+
+
+def keep(key, build):
+    """A statement of the caller's own, kept like the querysets': `build()` makes it (or None) the first time."""
+    return _kept(("own", *key), build)
+
+
+def select_list(queryset) -> tuple[str, tuple]:
     """
-    The SQL of the queryset's selected columns, comma-separated, and their converters (for a
-    Template whose first columns they are); None when a column has parameters of its own.
+    The SQL of the queryset's selected columns (fields by name: no parameters), comma-separated,
+    and their converters, for a Template whose first columns they are.
     """
     compiler = queryset.query.get_compiler(queryset.db)
     compiler.setup_query()
     selected = compiler.select[: compiler.col_count]
     if any(params for _, (_, params), _ in selected):
-        return None
-    sql = ", ".join(column_sql for _, (column_sql, _), _ in selected)
-    return sql, tuple(compiler.get_converters([expression for expression, _, _ in selected]).items())
+        raise ValueError("select_list takes columns without parameters")
+    return ", ".join(column_sql for _, (column_sql, _), _ in selected), _converters(compiler)
+
+
+def prepared_cursor(connection):
+    """The connection's prepared cursor where it has one (PostgreSQL, recruitos.postgresql), else its cursor."""
+    return connection.prepared_cursor() if hasattr(connection, "prepared_cursor") else connection.cursor()

@@ -15,11 +15,7 @@ from tests.factories import CandidateFactory, InterviewFactory
 COLUMNS = ("id", "first_name", "email", "phase", "applied_date")
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    sqlcache._templates.clear()
-    yield
-    sqlcache._templates.clear()
+pytestmark = pytest.mark.usefixtures("nothing_kept")
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ trees, the largest part of PostgreSQL's work per create. With it on, a new row's
 appended to the index's pending list, merged into the tree in bulk when the list reaches
 `gin_pending_list_limit` or at the next (auto)vacuum. Searches read the pending list as well,
 so they stay exact; kept this small (a few dozen rows), it adds nothing measurable to a
-search (bench/README.md, step 19). Changing the options rebuilds nothing.
+search (bench/README.md, step 20). Changing the options rebuilds nothing.
 """
 
 from django.db import migrations

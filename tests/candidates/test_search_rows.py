@@ -1,20 +1,13 @@
-"""`search_rows`: a search's page and total from SQL kept per shape, only where its parameters are understood."""
+"""A search's page and total in one statement: `search_page` compiles it, `search_rows` keeps it where it can."""
 
 import pytest
 
 from candidates.models import Candidate
 from candidates.selectors import search_page, search_rows
-from recruitos import sqlcache
 from tests.factories import CandidateFactory
 
 COLUMNS = ("id", "first_name", "email", "applied_date")
-
-
-@pytest.fixture(autouse=True)
-def nothing_kept():
-    sqlcache._templates.clear()
-    yield
-    sqlcache._templates.clear()
+pytestmark = pytest.mark.usefixtures("nothing_kept")
 
 
 @pytest.fixture
@@ -23,25 +16,32 @@ def candidates(db):
             [("Sam", 1), ("Samuel", 2), ("Samantha", 1), ("Tom", 1)]]  # fmt: skip
 
 
+def orm(matches, low, high):
+    """The page and total as the ORM gives them, newest applied first, then newest id."""
+    ordered = matches.order_by("-applied_date", "-id").values_list(*COLUMNS)
+    return list(ordered[low:high]), matches.count()
+
+
 @pytest.mark.parametrize(("low", "high"), [(0, 10), (1, 2), (3, 5)])
-def test_the_page_and_total_are_the_querysets(candidates, low, high):
+def test_the_page_and_total_are_the_orms(candidates, low, high):
     matches = Candidate.objects.filter(phase=1).search("sam")
-    expected_ids, expected_total = search_page(matches, low, high)
-    rows, total = search_rows(lambda: matches, COLUMNS, (1,), "sam", low, high, shape="phase")
-    assert total == expected_total == 2
-    assert rows == [Candidate.objects.values_list(*COLUMNS).get(pk=pk) for pk in expected_ids]
+    expected = orm(matches, low, high)
+    assert expected[1] == 2
+    assert search_page(matches, COLUMNS, low, high) == expected
+    assert search_rows(lambda: matches, COLUMNS, (1,), "sam", low, high, shape="phase") == expected
 
 
 def test_a_kept_shape_takes_new_values(candidates):
     def rows(phase, term):
         matches = Candidate.objects.filter(phase=phase).search(term)
-        found, total = search_rows(lambda: matches, ("first_name",), (phase,), term, 0, 10, shape="phase")
-        return sorted(name for (name,) in found), total
+        found = search_rows(lambda: matches, COLUMNS, (phase,), term, 0, 10, shape="phase")
+        assert found == orm(matches, 0, 10)
+        return sorted(row[1] for row in found[0])
 
-    assert rows(1, "sam") == (["Sam", "Samantha"], 2)
-    assert rows(2, "sam") == (["Samuel"], 1)
-    assert rows(1, "to") == (["Tom"], 1)
-    assert rows(1, "50%_") == ([], 0)
+    assert rows(1, "sam") == ["Sam", "Samantha"]
+    assert rows(2, "sam") == ["Samuel"]
+    assert rows(1, "to") == ["Tom"]
+    assert rows(1, "50%_") == []
 
 
 def test_a_value_the_sql_holds_twice_is_not_kept(candidates):
