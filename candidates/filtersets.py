@@ -1,25 +1,21 @@
 """Query parameters of `GET /api/candidates`."""
 
 from django_filters import rest_framework as filters
-from django_filters.constants import EMPTY_VALUES
 
 from candidates.models import Candidate, Phase, Source, Status
-from candidates.selectors import candidate_count, search_page, search_rows
-from recruitos.filters import CaseInsensitiveChoiceFilter, FilterSet
+from candidates.selectors import candidate_count, search_page
+from recruitos.filters import CaseInsensitiveChoiceFilter
 
 MAX_SEARCH_LENGTH = 200
 
 
-class CandidateFilterSet(FilterSet):
+class CandidateFilterSet(filters.FilterSet):
     """`phase`, `status`, `source` match exactly; `search` is a case-insensitive substring."""
 
     phase = filters.TypedChoiceFilter(field_name="phase", choices=Phase.choices, coerce=int)
     status = CaseInsensitiveChoiceFilter(field_name="status", choices=Status.choices)
     source = CaseInsensitiveChoiceFilter(field_name="source", choices=Source.choices)
     search = filters.CharFilter(method="filter_search", max_length=MAX_SEARCH_LENGTH)
-
-    # Filters whose SQL is `<field> = value` in declaration order, and the search: what search_rows keeps.
-    KEPT_SEARCH_FILTERS = frozenset({"phase", "status", "source", "search"})
 
     class Meta:
         model = Candidate
@@ -43,22 +39,11 @@ class CandidateFilterSet(FilterSet):
         themselves. Counting them and then asking for the newest of them did that twice, or
         worse: PostgreSQL expects matches to be spread evenly and walks the newest-first index,
         through every newer row that does not match (most of the table, when the newest
-        candidates do not match). `search_page` reads the matches once, sorts only their ids
-        and reads the page's rows, in one statement; `search_rows` keeps that statement per
-        combination of filters. Without a search: None (the tally counts, an index gives the
-        page in order).
+        candidates do not match). `search_page` reads the matches once and sorts only their
+        ids. Without a search: None (the tally counts, an index gives the page in order).
         """
         if not self._searching():
             return None
-        data = self.form.cleaned_data
-        given = tuple(name for name in self.filters if data.get(name) not in EMPTY_VALUES)
-        if set(given) <= self.KEPT_SEARCH_FILTERS:
-            exact = tuple(name for name in given if name != "search")
-            values = tuple(data[name] for name in exact)
-            shape = (exact, tuple(map(type, values)))
-            found = search_rows(lambda: self.qs, columns, values, data["search"].strip(), low, high, shape)
-            if found is not None:
-                return found
         return search_page(self.qs, columns, low, high)
 
     def _searching(self) -> bool:

@@ -15,15 +15,15 @@ from candidates.models import Candidate, Status
 from dashboard.models import ActivityEvent
 from dashboard.services import activity_for, activity_forget_candidates, activity_reassign, activity_record
 from interviews.models import Interview
-from recruitos.inserts import insert_together
-from recruitos.services import apply_changes, lock_for_update
+from recruitos.services import apply_changes, lock_for_update, violated_constraint
+from recruitos.sql import insert_together
 
 EMAIL_CONSTRAINT = "candidate_email_unique_ci"
 EMAIL_TAKEN = "A candidate with this email already exists."
 
 
 def candidate_create(*, data: dict, actor=None) -> Candidate:
-    """Store a new candidate; `appliedDate` and `lastUpdated` are now unless `data` gives them."""
+    """Store a new candidate and its "applied" entry together (one statement on PostgreSQL)."""
     now = timezone.now()
     candidate = Candidate(**{"applied_date": now, "last_updated": now, **data})
     applied = activity_for(event=ActivityEvent.APPLIED, candidate=candidate, detail=candidate.position, actor=actor)
@@ -163,7 +163,7 @@ def _email_taken_is_invalid():
     try:
         yield
     except IntegrityError as exc:
-        if EMAIL_CONSTRAINT in str(exc):
+        if violated_constraint(exc) == EMAIL_CONSTRAINT:
             raise ValidationError({"email": EMAIL_TAKEN}) from exc
         raise
 

@@ -8,7 +8,7 @@ from django.utils.dateparse import parse_datetime
 from django_filters import rest_framework as filters
 
 from interviews.models import Interview, InterviewStatus
-from recruitos.filters import CaseInsensitiveChoiceFilter, FilterSet, IdFilter
+from recruitos.filters import CaseInsensitiveChoiceFilter, IdFilter
 
 
 class DayField(forms.Field):
@@ -50,7 +50,7 @@ def _start_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-class InterviewFilterSet(FilterSet):
+class InterviewFilterSet(filters.FilterSet):
     """`candidateId`, `date`, `status` and `interviewer` (exact, ignoring case) combine."""
 
     candidate_id = IdFilter(field_name="candidate_id")

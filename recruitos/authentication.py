@@ -6,35 +6,37 @@ Keys are DRF authtoken tokens (`manage.py drf_create_token <username>`), sent as
 `Bearer`, an unknown key) becomes the same 401 body in `recruitos.exceptions`.
 """
 
-from functools import cache
-
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
-from recruitos.sqlcache import fetch_rows_matching
+from recruitos.naming import concrete_fields
+from recruitos.sql import KeptQuery
+
+# Every request runs this; built and compiled once, not per request (recruitos.sql).
+_KEY_USER = KeptQuery(
+    lambda key: (
+        get_user_model()
+        ._default_manager.filter(auth_token__key=key)
+        .values_list(*concrete_fields(get_user_model()))[:1]
+    )
+)
 
 
 class BearerTokenAuthentication(TokenAuthentication):
-    """DRF token authentication under the `Bearer` keyword the contract uses."""
+    """DRF token authentication under the `Bearer` keyword the contract uses, in one query."""
 
     keyword = "Bearer"
 
     def authenticate_credentials(self, key):
-        """As DRF's, but one query for the key's user whose SQL is compiled once (see sqlcache)."""
-        model, columns = _user_columns()
-        users = model._default_manager.all()
-        rows = fetch_rows_matching(users, columns, "auth_token__key", key, 0, 1)
+        """As DRF's: the key's user, refused when unknown or inactive; its SQL compiled once (recruitos.sql)."""
+        model = get_user_model()
+        using = model._default_manager.db
+        rows = _KEY_USER.rows(key, using=using)
         if not rows:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        user = model.from_db(users.db, columns, rows[0])
+        user = model.from_db(using, concrete_fields(model), rows[0])
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         return user, self.get_model()(key=key, user=user)
-
-
-@cache
-def _user_columns():
-    model = get_user_model()
-    return model, tuple(field.attname for field in model._meta.concrete_fields)

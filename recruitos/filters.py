@@ -32,24 +32,6 @@ class IdFilter(filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-class FilterSet(filters.FilterSet):
-    """
-    django-filter's FilterSet, whose form class is built once per FilterSet class.
-
-    django-filter builds a new form class (a new type, its fields made from the filters) for
-    every FilterSet instance, that is for every request; the fields here do not depend on the
-    request, and each form instance copies its fields anyway.
-    """
-
-    def get_form_class(self):
-        cls = type(self)
-        form_class = cls.__dict__.get("_form_class")
-        if form_class is None:
-            form_class = super().get_form_class()
-            cls._form_class = form_class
-        return form_class
-
-
 class FilterBackend(filters.DjangoFilterBackend):
     """django-filter's backend, keeping the validated FilterSet on the view, which may count with it."""
 

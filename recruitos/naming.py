@@ -1,7 +1,7 @@
-"""Field names between Python (snake_case) and the wire (camelCase), as the API converts them."""
+"""Field names: between Python (snake_case) and the wire (camelCase), and a model's columns."""
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from djangorestframework_camel_case.settings import api_settings as camel_case_settings
 from djangorestframework_camel_case.util import camel_to_underscore, camelize_re, underscore_to_camel
@@ -17,3 +17,9 @@ def camel_name(name: str) -> str:
 def snake_name(name: str) -> str:
     """`firstName` → `first_name`, exactly as the request parser converts body keys."""
     return camel_to_underscore(name, **camel_case_settings.JSON_UNDERSCOREIZE)
+
+
+@cache
+def concrete_fields(model) -> tuple[str, ...]:
+    """The attribute names of the model's columns, in the order `Model.from_db` takes their values."""
+    return tuple(field.attname for field in model._meta.get_fields() if field.concrete)

@@ -32,12 +32,19 @@ class ValidationErrorSerializer(serializers.Serializer):
 
 
 class ContractAutoSchema(AutoSchema):
-    """AutoSchema with the contract's shared error responses and list header."""
+    """AutoSchema with the contract's shared error responses and list header, through its public hooks."""
 
-    def _get_response_bodies(self, direction="response"):
-        responses = super()._get_response_bodies(direction)
+    def get_response_serializers(self):
+        """The operation's own responses, then the contract's errors that it can answer."""
+        declared = super().get_response_serializers()
+        if isinstance(declared, dict):  # @extend_schema(responses={code: ...})
+            responses = dict(declared)
+        elif self.method == "DELETE":
+            responses = {204: None}
+        else:
+            responses = {201 if self.method == "POST" else 200: declared}
         for code, serializer in self._error_responses().items():
-            responses.setdefault(code, self._get_response_for_code(serializer, code, direction=direction))
+            responses.setdefault(code, serializer)
         return responses
 
     def get_override_parameters(self):
@@ -54,10 +61,13 @@ class ContractAutoSchema(AutoSchema):
             )
         return parameters
 
+    def _is_list(self) -> bool:
+        return self.method == "GET" and getattr(self.view, "action", None) == "list"
+
     def _is_counted_list(self) -> bool:
         paginator = getattr(self.view, "pagination_class", None)
         return (
-            self._is_list_view()
+            self._is_list()
             and paginator is not None
             and issubclass(paginator, StrictLimitOffsetPagination)
             and not issubclass(paginator, UncountedLimitOffsetPagination)
@@ -65,15 +75,15 @@ class ContractAutoSchema(AutoSchema):
 
     def _error_responses(self) -> dict:
         errors = {}
-        if self.method in ("POST", "PUT", "PATCH") or self._is_list_view():
-            errors["400"] = ValidationErrorSerializer
+        if self.method in ("POST", "PUT", "PATCH") or self._is_list():
+            errors[400] = ValidationErrorSerializer
         if getattr(self.view, "authentication_classes", None):
-            errors["401"] = ErrorSerializer
-            errors["403"] = ErrorSerializer
-            errors["429"] = ErrorSerializer
-            errors["503"] = ErrorSerializer  # the database is not answering
+            errors[401] = ErrorSerializer
+            errors[403] = ErrorSerializer
+            errors[429] = ErrorSerializer
+            errors[503] = ErrorSerializer  # the database is not answering
         if "{id}" in self.path:
-            errors["404"] = ErrorSerializer
+            errors[404] = ErrorSerializer
         return errors
 
 

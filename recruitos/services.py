@@ -3,7 +3,13 @@ Helpers the apps' service functions share: locking a row for an update and writi
 the fields that really change, so concurrent edits of different fields all survive.
 """
 
-from django.db import models
+import re
+
+from django.db import IntegrityError, models
+
+# SQLite names a violated constraint only in its message: "UNIQUE constraint failed: index 'name'"
+# for a unique index on expressions, "CHECK constraint failed: name" for a check.
+_SQLITE_CONSTRAINT = re.compile(r"(?:UNIQUE|CHECK) constraint failed: (?:index '(?P<index>[^']+)'|(?P<check>\w+))")
 
 
 def lock_for_update(instance: models.Model) -> models.Model:
@@ -22,3 +28,15 @@ def apply_changes(instance: models.Model, data: dict) -> dict:
             changed[name] = current
             setattr(instance, name, value)
     return changed
+
+
+def violated_constraint(error: IntegrityError) -> str | None:
+    """
+    The name of the constraint `error` reports, or None: psycopg's diagnostics on PostgreSQL,
+    where the row's own text cannot be mistaken for it; SQLite's message elsewhere.
+    """
+    diagnostics = getattr(error.__cause__, "diag", None)
+    if diagnostics is not None:
+        return diagnostics.constraint_name
+    found = _SQLITE_CONSTRAINT.fullmatch(str(error))
+    return (found["index"] or found["check"]) if found else None

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "recruitos.middleware.RequestLogMiddleware",
+    "recruitos.middleware.DatabaseConnectionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -84,20 +85,23 @@ WSGI_APPLICATION = "recruitos.wsgi.application"
 DATABASE_URL = env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 DATABASES = {"default": environ.Env.db_url_config(DATABASE_URL)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A kept PostgreSQL connection the server has ended is dropped before a request uses it, by
+# asking its socket rather than the server (recruitos.middleware.DatabaseConnectionMiddleware).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend with a health check that asks the socket first (recruitos/postgresql).
-    DATABASES["default"]["ENGINE"] = "recruitos.postgresql"
     # Fail fast when the database is unreachable instead of hanging a worker; gunicorn.conf.py
     # also bounds each statement (DB_STATEMENT_TIMEOUT_MS) for web requests, not for migrations.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["connect_timeout"] = env.int("DB_CONNECT_TIMEOUT", default=5)
     if statement_timeout := env.int("DB_STATEMENT_TIMEOUT_MS", default=0):
         options["options"] = f"-c statement_timeout={statement_timeout}"
-    # The statements every request runs (key lookup, read by id, create) are prepared once per
-    # connection (recruitos/postgresql). Off for a pooler in transaction mode that cannot keep
-    # prepared statements (PgBouncer before 1.21, or without max_prepared_statements).
-    options["prepared_statements"] = env.bool("DB_PREPARED_STATEMENTS", default=True)
+    # Statements are bound by the server and prepared once a connection has run the same one
+    # DB_PREPARE_THRESHOLD times (psycopg's prepared statements, Django's server_side_binding).
+    # DB_PREPARED_STATEMENTS=0 for a pooler in transaction mode that cannot keep them
+    # (PgBouncer before 1.21); off too when connections are not reused (CONN_MAX_AGE=0).
+    if env.bool("DB_PREPARED_STATEMENTS", default=True) and DATABASES["default"]["CONN_MAX_AGE"] != 0:
+        options["server_side_binding"] = True
+        options["prepare_threshold"] = env.int("DB_PREPARE_THRESHOLD", default=5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work beside a writer; IMMEDIATE transactions take the write lock
     # up front, so concurrent writers wait (up to the timeout) instead of failing.

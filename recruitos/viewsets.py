@@ -6,9 +6,10 @@ Writes go through service functions (`<entity>_create`, `<entity>_update`,
 implementation of each rule. PUT is a partial update, as the contract's `*Update` models
 say, and PATCH is accepted the same way.
 
-Reads skip the serializer: they fetch exactly the serializer's fields as plain values and
-hand them to the renderer, which is where a read spent most of its time. The result is
-the serializer's representation (tests hold the two equal).
+Lists skip the serializer: they fetch exactly the serializer's fields as plain values and
+hand them to the renderer, which is where a list spent most of its time. The result is
+the serializer's representation (tests hold the two equal). A read by id is DRF's own
+(`get_object`, object permissions, the serializer).
 """
 
 from functools import cache
@@ -19,11 +20,10 @@ from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
 from rest_framework import mixins, viewsets
-from rest_framework.response import Response
 
-from recruitos.naming import camel_name
+from recruitos.naming import camel_name, concrete_fields
 from recruitos.renderers import CamelCased
-from recruitos.sqlcache import fetch_rows, fetch_rows_matching, fetch_value
+from recruitos.sql import fetch_rows, fetch_value
 
 
 class ServiceModelViewSet(
@@ -52,17 +52,30 @@ class ServiceModelViewSet(
         page = self.paginate_queryset(self._rows(queryset))
         return self.get_paginated_response(page)
 
-    def retrieve(self, request, *args, **kwargs):
-        queryset = self.get_queryset()  # list filters do not apply to one row
-        names, columns = read_columns(self.get_serializer_class())
+    def get_object(self):
+        """
+        As DRF's: the row the URL names from `filter_queryset(get_queryset())`, a 404 when it is
+        missing or the id is not one, then the view's object permissions. The read's SQL is
+        compiled once (`recruitos.sql.fetch_rows`) rather than for every request.
+        """
+        queryset = self.filter_queryset(self.get_queryset())
+        lookup = {self.lookup_field: self.kwargs[self.lookup_url_kwarg or self.lookup_field]}
+        fields = concrete_fields(queryset.model)
         try:
-            pk = queryset.model._meta.pk.to_python(kwargs[self.lookup_field])  # "0.5", "abc": not found
-            found = fetch_rows_matching(queryset, columns, "pk", pk, 0, 1)
-        except (TypeError, ValueError, ValidationError) as exc:  # as DRF's get_object_or_404
+            rows = fetch_rows(queryset.filter(**lookup), fields, 0, 1)
+        except (TypeError, ValueError, ValidationError) as exc:  # "0.5", "abc": as DRF's get_object_or_404
             raise Http404 from exc
-        if not found:
+        if not rows:
             raise Http404
-        return Response(RowList(queryset, columns, names, count=None)._row(found[0]))
+        instance = queryset.model.from_db(queryset.db, fields, rows[0])
+        self.check_object_permissions(self.request, instance)
+        return instance
+
+    def filter_queryset(self, queryset):
+        """The list's query parameters filter lists only: a read, update or delete by id ignores them."""
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
 
     def _rows(self, queryset):
         """A lazy list of the queryset's rows as dicts of the serializer's fields, keyed as the API writes them."""

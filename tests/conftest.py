@@ -5,7 +5,6 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from recruitos import sqlcache
 from tests.factories import UserFactory
 
 
@@ -45,11 +44,3 @@ def admin_client(staff):
     client = Client()
     client.force_login(staff)
     return client
-
-
-@pytest.fixture
-def nothing_kept():
-    """No SQL kept by recruitos.sqlcache before or after the test."""
-    sqlcache._templates.clear()
-    yield
-    sqlcache._templates.clear()

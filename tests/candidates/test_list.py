@@ -158,7 +158,7 @@ def test_a_search_reads_its_page_and_total_in_one_statement(auth_client, db, dja
         5, phase=1, status="New", source="LinkedIn", email=factory.Sequence(lambda n: f"c{n}@sample.org")
     )
     other = CandidateFactory(phase=2, status="Hired", source="Referral", email="other@sample.org")
-    for term in ["sample", "SAMPLE.ORG"]:  # the second reuses the first's statement
+    for term in ["sample", "SAMPLE.ORG"]:
         with django_assert_num_queries(2):  # the key's user, the search
             response = auth_client.get(f"/api/candidates?search={term}{filters}&limit=3&offset=1")
         assert response["X-Total-Count"] == ("6" if not filters else "5")
@@ -167,6 +167,6 @@ def test_a_search_reads_its_page_and_total_in_one_statement(auth_client, db, dja
         assert rows == [
             auth_client.get(f"/api/candidates/{row['id']}").json() for row in rows
         ]  # every field, as a read
-    if filters:  # the same statement with other values
+    if filters:  # other values
         response = auth_client.get("/api/candidates?search=sample&phase=2&status=hired&source=referral")
         assert (ids(response), response["X-Total-Count"]) == ([other.id], "1")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from candidates import services as candidate_services
 from candidates.models import Candidate
 from dashboard.models import Activity
-from dashboard.services import sync_run_finish, sync_run_start
+from dashboard.services import activity_for, sync_run_finish, sync_run_start
 from tests.factories import CandidateFactory, InterviewFactory
 
 SARAH = {
@@ -116,10 +116,8 @@ def test_other_candidates_keep_their_names_when_one_is_deleted(auth_client):
 
 
 def test_a_change_and_its_activity_commit_together(auth_client, monkeypatch):
-    real = candidate_services.activity_for
-
     def unstorable(**facts):
-        activity = real(**facts)
+        activity = activity_for(**facts)
         activity.count = -1  # The table's check refuses it: the database fails the write.
         return activity
 

@@ -1,0 +1,83 @@
+"""
+Every private internal of Django and DRF the project uses, here and nowhere else.
+
+Each is here because nothing public comes within a few percent (bench/README.md, "Private
+internals"); tests/test_internals.py fails loudly if a release changes one. Checked against
+Django 5.2.19 and 6.0, DRF 3.18.3. `recruitos.sql` runs what these compile, with public API.
+
+- `Query.get_compiler()`, `SQLCompiler.as_sql()`, `.select`, `.col_count`, `.get_converters()`:
+  a SELECT's SQL, parameters and value converters, compiled once (`compile_select`).
+- `Query.alias_map` (its joins' equality and `join_type`), `.where`, `.order_by`,
+  `.default_ordering`, `.annotations`, `.is_sliced`, `.extra`, `.extra_tables`,
+  `.extra_order_by`, `.combinator`, `.group_by`, `.distinct`, `.select_for_update`,
+  `.values_select`; `SQLCompiler.compile()`: what decides a query's SQL (`query_shape`).
+- `InsertQuery.insert_values()`, `SQLInsertCompiler.returning_fields`, `Options.local_concrete_fields`,
+  `.auto_field`, `.db_returning_fields`: the INSERT that `save()` runs (`insert_statement`).
+- DRF fields copied with `copy.copy`, to be bound anew by a serializer (`copy_fields`).
+"""
+
+import copy
+
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db.models.sql import InsertQuery
+from rest_framework.serializers import BaseSerializer
+
+
+def compile_select(queryset) -> tuple[str, tuple, tuple]:
+    """The SQL and parameters of a SELECT queryset as Django runs it, and the converters of its columns by position."""
+    compiler = queryset.query.get_compiler(queryset.db)
+    sql, params = compiler.as_sql()
+    selected = [column for column, _, _ in compiler.select[: compiler.col_count]]
+    return sql, tuple(params), tuple(compiler.get_converters(selected).items())
+
+
+def query_shape(queryset) -> tuple[tuple, tuple] | None:
+    """
+    What decides the queryset's SQL besides its SELECT list (model, WHERE text, joins, ordering,
+    annotations) as a hashable key, and its WHERE's parameters; None for a query that holds more
+    than a WHERE (slices, grouping, DISTINCT, locks, raw SQL) or that cannot be a key.
+    """
+    query = queryset.query
+    if query.is_sliced or query.extra or query.extra_tables or query.extra_order_by or query.combinator:
+        return None
+    if query.group_by is not None or query.distinct or query.select_for_update or query.values_select:
+        return None
+    try:
+        where, params = query.get_compiler(queryset.db).compile(query.where)
+    except FullResultSet:
+        where, params = "", ()
+    except EmptyResultSet:
+        return None
+    # A join is its table, parent, relation and condition (Join's equality) and its type, not its alias alone.
+    joins = tuple((alias, join, getattr(join, "join_type", None)) for alias, join in query.alias_map.items())
+    key = (queryset.db, queryset.model, where, joins, query.order_by, query.default_ordering)
+    key = (*key, tuple(query.annotations.items()))
+    try:
+        hash(key)
+    except TypeError:  # a part of the query that cannot be a key
+        return None
+    return key, tuple(params)
+
+
+def insert_statement(obj, connection) -> tuple[str, tuple, list]:
+    """The INSERT … RETURNING that `obj.save()` runs, its parameters, and the fields it returns."""
+    meta = obj._meta
+    fields = [field for field in meta.local_concrete_fields if not field.generated]
+    if obj.pk is None:
+        fields.remove(meta.auto_field)
+    query = InsertQuery(type(obj))
+    query.insert_values(fields, [obj])
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = meta.db_returning_fields
+    [(sql, params)] = compiler.as_sql()
+    return sql, tuple(params), list(meta.db_returning_fields)
+
+
+def copy_fields(fields: dict) -> dict:
+    """Fields built once per serializer class, for a new serializer: shallow copies, deep (DRF's) for nested ones."""
+
+    def copier(field):
+        nested = isinstance(field, BaseSerializer) or hasattr(field, "child") or hasattr(field, "child_relation")
+        return copy.deepcopy if nested else copy.copy
+
+    return {name: copier(field)(field) for name, field in fields.items()}

@@ -1,0 +1,161 @@
+"""
+The SQL Django does not write, or writes anew for every request: kept and run here.
+
+Django compiles a queryset's whole SQL each time it runs, and for the API's reads that costs
+more than PostgreSQL running it (bench/README.md). Reads here compile only the WHERE clause,
+look the complete statement up by the query's shape (`recruitos.internals.query_shape`) and
+run it with the WHERE's own parameters, so Django still chooses every value's SQL; only SQL
+text and Django's value converters are kept, never results. A query that holds more than a
+WHERE is run by the ORM as usual. The statements Django has no API for (a page of ids and its
+total in one pass, two INSERTs as one statement) are written here too.
+"""
+
+from contextlib import nullcontext
+
+from django.db import connections, router, transaction
+from django.db.models import Model, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_save, pre_save
+
+from recruitos.internals import compile_select, insert_statement, query_shape
+
+MAX_KEPT = 512  # statements kept per process; an API has a few dozen shapes
+_kept: dict[tuple, tuple | None] = {}
+
+
+def fetch_rows(queryset, columns, low=0, high=None) -> list[tuple]:
+    """`list(queryset.values_list(*columns)[low:high])`."""
+    if (kept := _kept_select(queryset, columns, lambda: queryset.values_list(*columns))) is None:
+        return list(queryset.values_list(*columns)[low:high])
+    return run(queryset.db, *kept, low, high)
+
+
+def fetch_value(queryset, expression):
+    """`queryset.aggregate(v=expression)["v"]`, for an aggregate such as `Count("*")`."""
+    queryset = queryset.order_by()
+    # Grouped by a constant, which is no grouping: `SELECT <expression> FROM … WHERE …`.
+    build = lambda: queryset.values(_=Value(1)).annotate(v=expression).values_list("v")  # noqa: E731
+    if (kept := _kept_select(queryset, expression, build)) is None:
+        return queryset.aggregate(v=expression)["v"]
+    return run(queryset.db, *kept)[0][0]
+
+
+def ordered_page(queryset, order_by: str, columns, low: int, high: int) -> tuple[list[tuple], int]:
+    """
+    The `columns` of rows [low:high], newest `order_by` first (then newest id), and how many rows
+    there are, in one statement that reads the matches once: materialised (id, sort key), they
+    are found the cheapest way (a search: the trigram indexes), counted, their ids sorted, and
+    only the page's rows read. No index is walked in page order past rows that do not match.
+    """
+    queryset = queryset.order_by()
+    matches = _kept_select(queryset, ("page", order_by), lambda: queryset.values_list("pk", order_by))
+    if matches is None:
+        rows = queryset.order_by(f"-{order_by}", "-pk").values_list(*columns)[low:high]
+        return list(rows), queryset.count()
+    page_rows = queryset.model._default_manager.using(queryset.db).filter(pk__in=RawSQL("SELECT id FROM page", ()))
+    rows_sql, _, converters = compile_select(page_rows.values_list(*columns, "pk", order_by))  # no parameters
+    inner, _, params = matches
+    materialized = "MATERIALIZED" if connections[queryset.db].vendor == "postgresql" else ""  # SQLite's is implicit
+    sql = (
+        f"WITH matches (id, sort_key) AS {materialized} ({inner}), page AS ("
+        "SELECT id FROM matches ORDER BY sort_key DESC, id DESC LIMIT %s OFFSET %s) "
+        "SELECT page_rows.*, (SELECT COUNT(*) FROM matches) "
+        f"FROM (SELECT 1) AS one LEFT JOIN ({rows_sql}) page_rows ON 1 = 1"
+    )
+    rows = run(queryset.db, sql, converters, (*params, high - low, low))
+    page = sorted((row for row in rows if row[-3] is not None), key=lambda row: (row[-2], row[-3]), reverse=True)
+    return [row[:-3] for row in page], rows[0][-1]
+
+
+def _kept_select(queryset, what, build) -> tuple | None:
+    """(sql, converters, params) of `build()` (selecting `what` from the queryset), its SQL kept per shape, or None."""
+    shape = query_shape(queryset)
+    if shape is None:
+        return None
+    key, params = (*shape[0], what), shape[1]
+    try:
+        kept = _kept[key]
+    except KeyError:
+        sql, all_params, converters = compile_select(build())
+        # Kept only when the WHERE's parameters are the statement's only ones, in order.
+        kept = (sql, converters) if all_params == params else None
+        if len(_kept) >= MAX_KEPT:
+            _kept.clear()
+        _kept[key] = kept
+    return None if kept is None else (*kept, params)
+
+
+class KeptQuery:
+    """
+    A read of fixed shape that every request runs, `build(*values)` (a `values_list`), compiled
+    once per database and types of values and then only given new values: no filter is built
+    per request. Kept only when the compiled parameters are the values, in order.
+    """
+
+    def __init__(self, build):
+        self.build, self.kept = build, {}
+
+    def rows(self, *values, using="default") -> list[tuple]:
+        key = (using, *map(type, values))
+        if key not in self.kept:
+            sql, params, converters = compile_select(self.build(*values).using(using))
+            self.kept[key] = (sql, converters) if params == values else None
+        if self.kept[key] is None:
+            return list(self.build(*values).using(using))
+        return run(using, *self.kept[key], values)
+
+
+def run(using, sql, converters, params, low=0, high=None) -> list[tuple]:
+    """Run a SELECT with `params`, rows [low:high], each value through its column's converters (by position)."""
+    connection = connections[using]
+    if low or high is not None:
+        sql = f"{sql} {connection.ops.limit_offset_sql(low, high)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not converters:
+        return rows
+    converted = []
+    for row in rows:
+        row = list(row)
+        for position, (functions, expression) in converters:
+            for function in functions:
+                row[position] = function(row[position], expression, connection)
+        converted.append(tuple(row))
+    return converted
+
+
+def insert_together(parent, child, link: str) -> None:
+    """
+    Save `parent`, then `child` with `link` set to it, as `save()` does (signals, values made by
+    the database read back), as one statement on PostgreSQL, `WITH new_parent AS (INSERT …)
+    INSERT …`: atomic by itself, one round trip instead of four. Elsewhere (SQLite has no
+    INSERT in WITH), or for a model with a `save()` of its own, `save()` each in a transaction.
+    """
+    using = router.db_for_write(type(parent), instance=parent)
+    connection = connections[using]
+    if connection.vendor != "postgresql" or any(type(obj).save is not Model.save for obj in (parent, child)):
+        with transaction.atomic(using=using):
+            parent.save(using=using, force_insert=True)
+            setattr(child, link, parent)
+            child.save(using=using, force_insert=True)
+        return
+    for obj in (parent, child):
+        pre_save.send(sender=type(obj), instance=obj, raw=False, using=using, update_fields=None)
+    pk = connection.ops.quote_name(parent._meta.pk.column)
+    parent_sql, parent_params, parent_returns = insert_statement(parent, connection)
+    setattr(child, child._meta.get_field(link).attname, RawSQL(f"SELECT {pk} FROM new_parent", ()))
+    child_sql, child_params, child_returns = insert_statement(child, connection)
+    sql = f"WITH new_parent AS ({parent_sql}), new_child AS ({child_sql}) SELECT * FROM new_parent, new_child"
+    # In a transaction, a savepoint: a failed insert leaves the caller's transaction usable.
+    with transaction.atomic(using=using) if connection.in_atomic_block else nullcontext():
+        values = list(run(using, sql, (), (*parent_params, *child_params))[0])
+    setattr(child, link, parent)
+    for obj, returns in ((parent, parent_returns), (child, child_returns)):
+        for field in returns:
+            value = values.pop(0)
+            for convert in field.get_db_converters(connection):
+                value = convert(value, field.get_col(obj._meta.db_table), connection)
+            setattr(obj, field.attname, value)
+        obj._state.adding, obj._state.db = False, using
+        post_save.send(sender=type(obj), instance=obj, created=True, update_fields=None, raw=False, using=using)
