@@ -8,7 +8,7 @@ Django 5.2.19 and 6.0, DRF 3.18.3. `recruitos.sql` runs what these compile, with
 - `Query.get_compiler()`, `SQLCompiler.as_sql()`, `.select`, `.col_count`, `.get_converters()`:
   a SELECT's SQL, parameters and value converters, compiled once (`compile_select`).
 - `Query.alias_map` (its joins' equality and `join_type`), `.where`, `.order_by`,
-  `.default_ordering`, `.annotations`, `.is_sliced`, `.extra`, `.extra_tables`,
+  `.default_ordering`, `.standard_ordering`, `.annotations`, `.is_sliced`, `.extra`, `.extra_tables`,
   `.extra_order_by`, `.combinator`, `.group_by`, `.distinct`, `.select_for_update`,
   `.values_select`; `SQLCompiler.compile()`: what decides a query's SQL (`query_shape`).
 - `InsertQuery.insert_values()`, `SQLInsertCompiler.returning_fields`, `Options.local_concrete_fields`,
@@ -50,8 +50,8 @@ def query_shape(queryset) -> tuple[tuple, tuple] | None:
         return None
     # A join is its table, parent, relation and condition (Join's equality) and its type, not its alias alone.
     joins = tuple((alias, join, getattr(join, "join_type", None)) for alias, join in query.alias_map.items())
-    key = (queryset.db, queryset.model, where, joins, query.order_by, query.default_ordering)
-    key = (*key, tuple(query.annotations.items()))
+    ordering = (query.order_by, query.default_ordering, query.standard_ordering)
+    key = (queryset.db, queryset.model, where, joins, *ordering, tuple(query.annotations.items()))
     try:
         hash(key)
     except TypeError:  # a part of the query that cannot be a key

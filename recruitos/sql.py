@@ -52,8 +52,7 @@ def ordered_page(queryset, order_by: str, columns, low: int, high: int) -> tuple
     if matches is None:
         rows = queryset.order_by(f"-{order_by}", "-pk").values_list(*columns)[low:high]
         return list(rows), queryset.count()
-    page_rows = queryset.model._default_manager.using(queryset.db).filter(pk__in=RawSQL("SELECT id FROM page", ()))
-    rows_sql, _, converters = compile_select(page_rows.values_list(*columns, "pk", order_by))  # no parameters
+    rows_sql, converters = _page_rows(queryset.model, queryset.db, (*columns, "pk", order_by))
     inner, _, params = matches
     materialized = "MATERIALIZED" if connections[queryset.db].vendor == "postgresql" else ""  # SQLite's is implicit
     sql = (
@@ -65,6 +64,15 @@ def ordered_page(queryset, order_by: str, columns, low: int, high: int) -> tuple
     rows = run(queryset.db, sql, converters, (*params, high - low, low))
     page = sorted((row for row in rows if row[-3] is not None), key=lambda row: (row[-2], row[-3]), reverse=True)
     return [row[:-3] for row in page], rows[0][-1]
+
+
+def _page_rows(model, using, columns) -> tuple[str, tuple]:
+    """The SELECT of the `columns` of the rows whose ids a statement's `page` holds, and their converters; kept."""
+    key = ("page rows", model, using, columns)
+    if key not in _kept:
+        page_rows = model._default_manager.using(using).filter(pk__in=RawSQL("SELECT id FROM page", ()))
+        _kept[key] = compile_select(page_rows.values_list(*columns))[::2]  # no parameters
+    return _kept[key]
 
 
 def _kept_select(queryset, what, build) -> tuple | None:

@@ -5,6 +5,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from recruitos import sql
 from tests.factories import UserFactory
 
 
@@ -44,3 +45,11 @@ def admin_client(staff):
     client = Client()
     client.force_login(staff)
     return client
+
+
+@pytest.fixture
+def nothing_kept():
+    """No SQL kept by recruitos.sql before or after the test."""
+    sql._kept.clear()
+    yield
+    sql._kept.clear()
