@@ -1,10 +1,13 @@
 """The candidate: one person in the hiring pipeline, as the contract's `Candidate`."""
 
+from django.contrib.postgres.indexes import OpClass
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models.functions import Concat, Lower
+from django.db.models.functions import Concat, Lower, Upper
 from django.db.models.lookups import Exact
 from django.utils import timezone
+
+from recruitos.indexes import TrigramIndex
 
 
 class Phase(models.IntegerChoices):
@@ -102,6 +105,22 @@ class Candidate(models.Model):
             # A status filter (the board's columns; with or without its phase) reads its page
             # from here instead of walking the newest-first index past other statuses.
             models.Index(fields=["status", "-applied_date", "-id"], name="candidate_status_newest"),
+            # `search` on PostgreSQL: each index on the exact UPPER(...) expression the search's
+            # icontains compiles to (Django ticket #32803); new rows go to a 64 kB pending list
+            # that searches read too (bench/README.md, step 20).
+            *(
+                TrigramIndex(
+                    OpClass(Upper(expression), name="gin_trgm_ops"),
+                    name=name,
+                    fastupdate=True,
+                    gin_pending_list_limit=64,
+                )
+                for expression, name in [
+                    (Concat("first_name", models.Value(" "), "last_name"), "candidate_name_trgm"),
+                    ("email", "candidate_email_trgm"),
+                    ("position", "candidate_position_trgm"),
+                ]
+            ),
         ]
 
     def __str__(self):

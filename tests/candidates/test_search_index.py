@@ -44,3 +44,19 @@ def test_a_candidate_created_a_moment_ago_is_found_through_the_indexes(auth_clie
     assert found.status_code == 200
     assert [row["id"] for row in found.json()] == [created.json()["id"]]
     assert found["X-Total-Count"] == "1"
+
+
+def test_the_declared_indexes_are_the_ones_the_database_has():
+    """Meta.indexes declares the trigram indexes migrations 0004 and 0007 built: same expression, opclass and options."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, c.reloptions, pg_get_indexdef(c.oid) FROM pg_class c "
+            "WHERE c.relname LIKE 'candidate_%%_trgm' ORDER BY c.relname"
+        )
+        found = cursor.fetchall()
+    declared = sorted(index.name for index in Candidate._meta.indexes if index.name.endswith("_trgm"))
+    assert [name for name, _, _ in found] == declared
+    for name, options, definition in found:
+        assert sorted(options) == ["fastupdate=on", "gin_pending_list_limit=64"], name
+        assert "USING gin" in definition, name
+        assert "gin_trgm_ops" in definition, name
