@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint check
+.PHONY: install run serve test test-django6 lint check
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,28 @@ serve: install
 
 test: install
 	$(PY) -m pytest
+
+# The same suite on the newest Django 6.x (which needs Python 3.12), on SQLite, in a venv of
+# its own. Says so and stops, without failing, where no Python 3.12 is found.
+PYTHON312 ?= $(shell for p in "$$(pyenv root 2>/dev/null)"/versions/3.12.*/bin/python3 "$$HOME"/.pyenv/versions/3.12.*/bin/python3 \
+	$$(command -v python3.12); do "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null && echo "$$p" && break; done)
+VENV6 := .venv-django6
+STAMP6 := $(VENV6)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+
+$(STAMP6): requirements.txt requirements-dev.txt
+	test -x $(VENV6)/bin/python || $(PYTHON312) -m venv $(VENV6)
+	$(VENV6)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(VENV6)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade "Django>=6,<7"
+	rm -f $(VENV6)/.installed-* && touch $@
+
+test-django6:
+ifeq ($(strip $(PYTHON312)),)
+	@echo "== SKIPPED: no Python 3.12 on this machine, so the suite did not run on Django 6.x"
+else
+	$(MAKE) $(STAMP6)
+	@$(VENV6)/bin/python -c 'import django, sys; print(f"== Django {django.get_version()} on Python {sys.version.split()[0]}")'
+	DATABASE_URL= $(VENV6)/bin/python -m pytest
+endif
 
 lint: install
 	$(VENV)/bin/ruff check .
