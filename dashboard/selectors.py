@@ -16,6 +16,7 @@ from candidates.models import Candidate, CandidateTally, Phase, Status
 from candidates.selectors import tally_is_kept
 from dashboard.models import Activity, SyncRun, SyncStatus
 from interviews.models import Interview, InterviewStatus
+from interviews.selectors import day_bounds
 
 
 class ScalarSubquery(Subquery):
@@ -43,10 +44,7 @@ def _first(queryset, field: str, output_field=None) -> ScalarSubquery:
 
 def today_bounds() -> tuple[datetime.datetime, datetime.datetime]:
     """Midnight to midnight of today in TIME_ZONE."""
-    today = timezone.localdate()
-    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
-    end = timezone.make_aware(datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min))
-    return start, end
+    return day_bounds(timezone.localdate())
 
 
 def _candidate_totals():

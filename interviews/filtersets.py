@@ -3,12 +3,16 @@
 import datetime
 
 from django import forms
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django_filters import rest_framework as filters
+from django_filters.constants import EMPTY_VALUES
 
 from interviews.models import Interview, InterviewStatus
+from interviews.selectors import day_bounds, interview_count_on
 from recruitos.filters import CaseInsensitiveChoiceFilter, IdFilter
+from recruitos.sql import fetch_value
 
 
 class DayField(forms.Field):
@@ -41,13 +45,8 @@ class DayFilter(filters.Filter):
     def filter(self, qs, value):
         if value is None:
             return qs
-        start = _start_of_day(value)
-        end = _start_of_day(value + datetime.timedelta(days=1))
+        start, end = day_bounds(value)
         return qs.filter(**{f"{self.field_name}__gte": start, f"{self.field_name}__lt": end})
-
-
-def _start_of_day(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 class InterviewFilterSet(filters.FilterSet):
@@ -61,3 +60,10 @@ class InterviewFilterSet(filters.FilterSet):
     class Meta:
         model = Interview
         fields = ["candidate_id", "date", "status", "interviewer"]
+
+    def count(self) -> int:
+        """The matching rows; for a day alone, from the quarter-hour tally (`interview_count_on`)."""
+        data = self.form.cleaned_data
+        if {name for name in self.filters if data.get(name) not in EMPTY_VALUES} == {"date"}:
+            return interview_count_on(data["date"])
+        return fetch_value(self.qs, Count("*"))
