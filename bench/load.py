@@ -1,7 +1,7 @@
 """
 Load a data set made by ../shared/peer/gen.py into this project's database, fast (COPY).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/recruitos_bench python bench/load.py DATADIR
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/recruitos_bench python bench/load.py DATADIR [--no-vacuum]
 
 Replaces all candidates, interviews and activity (recording the load as one sync run); keeps
 users and keys. The same files loaded into the peer (its load.py) make both servers answer
@@ -32,7 +32,7 @@ FILES = {Candidate: "candidates.csv", Interview: "interviews.csv"}
 COLUMNS = {"candidateId": "candidate_id"}  # the file's name for a foreign key → the column
 
 
-def load(datadir: Path) -> None:
+def load(datadir: Path, vacuum: bool = True) -> None:
     if connection.vendor != "postgresql":
         sys.exit("bench/load.py loads PostgreSQL only (set DATABASE_URL)")
     started = time.monotonic()
@@ -53,14 +53,15 @@ def load(datadir: Path) -> None:
         # from it (with no sync and no activity, the newest change is found in the candidates).
         run = sync_run_start(source=f"bench/load.py {datadir.name}")
         sync_run_finish(run=run, created=Candidate.objects.count(), updated=0, failed=0)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE candidates_candidate")
-        cursor.execute("VACUUM ANALYZE interviews_interview")
+    with connection.cursor() as cursor:  # --no-vacuum: ANALYZE only, as a restore or a bulk load leaves it
+        for table in ("candidates_candidate", "interviews_interview"):
+            cursor.execute(f"{'VACUUM ' if vacuum else ''}ANALYZE {table}")
     counts = {model.__name__: model.objects.count() for model in FILES}
     print(f"loaded {counts} in {time.monotonic() - started:.1f} s")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    arguments = [argument for argument in sys.argv[1:] if argument != "--no-vacuum"]
+    if len(arguments) != 1:
         sys.exit(__doc__)
-    load(Path(sys.argv[1]))
+    load(Path(arguments[0]), vacuum="--no-vacuum" not in sys.argv)
