@@ -70,7 +70,7 @@ def _page_rows(model, using, columns) -> tuple[str, tuple]:
     """The SELECT of the `columns` of the rows whose ids a statement's `page` holds, and their converters; kept."""
     key = ("page rows", model, using, columns)
     if key not in _kept:
-        page_rows = model._default_manager.using(using).filter(pk__in=RawSQL("SELECT id FROM page", ()))
+        page_rows = model._default_manager.using(using).filter(pk__in=RawSQL("SELECT id FROM page", ())).order_by()
         _kept[key] = compile_select(page_rows.values_list(*columns))[::2]  # no parameters
     return _kept[key]
 
