@@ -10,12 +10,25 @@ MAX_SEARCH_LENGTH = 200
 
 
 class CandidateFilterSet(filters.FilterSet):
-    """`phase`, `status`, `source` match exactly; `search` is a case-insensitive substring."""
+    """
+    `phase`, `status`, `source` match exactly; `search` is a case-insensitive substring.
 
-    phase = filters.TypedChoiceFilter(field_name="phase", choices=Phase.choices, coerce=int)
-    status = CaseInsensitiveChoiceFilter(field_name="status", choices=Status.choices)
-    source = CaseInsensitiveChoiceFilter(field_name="source", choices=Source.choices)
-    search = filters.CharFilter(method="filter_search", max_length=MAX_SEARCH_LENGTH)
+    Each filter has its label (the schema's description): django-filter would otherwise work
+    one out from the model for every request.
+    """
+
+    phase = filters.TypedChoiceFilter(field_name="phase", choices=Phase.choices, coerce=int, label="Pipeline phase")
+    status = CaseInsensitiveChoiceFilter(
+        field_name="status", choices=Status.choices, label="Pipeline stage, in any capitalisation"
+    )
+    source = CaseInsensitiveChoiceFilter(
+        field_name="source", choices=Source.choices, label="Where the candidate came from, in any capitalisation"
+    )
+    search = filters.CharFilter(
+        method="filter_search",
+        max_length=MAX_SEARCH_LENGTH,
+        label="Part of the full name, email or position, ignoring case",
+    )
 
     class Meta:
         model = Candidate

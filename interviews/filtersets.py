@@ -52,10 +52,16 @@ class DayFilter(filters.Filter):
 class InterviewFilterSet(filters.FilterSet):
     """`candidateId`, `date`, `status` and `interviewer` (exact, ignoring case) combine."""
 
-    candidate_id = IdFilter(field_name="candidate_id")
-    date = DayFilter(field_name="scheduled_date")
-    status = CaseInsensitiveChoiceFilter(field_name="status", choices=InterviewStatus.choices)
-    interviewer = filters.CharFilter(field_name="interviewer", lookup_expr="iexact", max_length=200)
+    candidate_id = IdFilter(field_name="candidate_id", label="The candidate's id")
+    date = DayFilter(
+        field_name="scheduled_date", label="A day in TIME_ZONE: YYYY-MM-DD, or an ISO 8601 timestamp meaning its day"
+    )
+    status = CaseInsensitiveChoiceFilter(
+        field_name="status", choices=InterviewStatus.choices, label="Interview status, in any capitalisation"
+    )
+    interviewer = filters.CharFilter(
+        field_name="interviewer", lookup_expr="iexact", max_length=200, label="Interviewer"
+    )
 
     class Meta:
         model = Interview
