@@ -3,7 +3,7 @@ Every private internal of Django and DRF the project uses, here and nowhere else
 
 Each is here because nothing public comes within a few percent (bench/README.md, "Private
 internals"); tests/test_internals.py fails loudly if a release changes one. Checked against
-Django 5.2.19 and 6.0, DRF 3.18.3. `recruitos.sql` runs what these compile, with public API.
+Django 5.2.19 and 6.1.3, DRF 3.18.3. `recruitos.sql` runs what these compile, with public API.
 
 - `Query.get_compiler()`, `SQLCompiler.as_sql()`, `.select`, `.col_count`, `.get_converters()`:
   a SELECT's SQL, parameters and value converters, compiled once (`compile_select`).
