@@ -6,8 +6,6 @@ the candidate tally (on PostgreSQL; conditional counts over candidates elsewhere
 the other figures as scalar subqueries beside them.
 """
 
-import datetime
-
 from django.db.models import Count, DateTimeField, Func, IntegerField, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -16,7 +14,7 @@ from candidates.models import Candidate, CandidateTally, Phase, Status
 from candidates.selectors import tally_is_kept
 from dashboard.models import Activity, SyncRun, SyncStatus
 from interviews.models import Interview, InterviewStatus
-from interviews.selectors import day_bounds
+from interviews.selectors import today_bounds
 
 
 class ScalarSubquery(Subquery):
@@ -40,11 +38,6 @@ def _count(queryset) -> ScalarSubquery:
 
 def _first(queryset, field: str, output_field=None) -> ScalarSubquery:
     return ScalarSubquery(queryset.values(field)[:1], output_field=output_field)
-
-
-def today_bounds() -> tuple[datetime.datetime, datetime.datetime]:
-    """Midnight to midnight of today in TIME_ZONE."""
-    return day_bounds(timezone.localdate())
 
 
 def _candidate_totals():

@@ -10,9 +10,9 @@ from django_filters import rest_framework as filters
 from django_filters.constants import EMPTY_VALUES
 
 from interviews.models import Interview, InterviewStatus
-from interviews.selectors import day_bounds, interview_count_on
+from interviews.selectors import day_bounds, interview_count, interview_count_on, today_bounds
 from recruitos.filters import CaseInsensitiveChoiceFilter, IdFilter
-from recruitos.sql import fetch_value
+from recruitos.sql import fetch_value, split_page
 
 
 class DayField(forms.Field):
@@ -49,8 +49,18 @@ class DayFilter(filters.Filter):
         return qs.filter(**{f"{self.field_name}__gte": start, f"{self.field_name}__lt": end})
 
 
+class ChronologicalOrderingFilter(filters.OrderingFilter):
+    """django-filter's ordering, ties broken by id in the same direction (a stable order to page through)."""
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value]
+        return qs.order_by(*ordering, "-id" if ordering[-1].startswith("-") else "id")
+
+
 class InterviewFilterSet(filters.FilterSet):
-    """`candidateId`, `date`, `status` and `interviewer` (exact, ignoring case) combine."""
+    """`candidateId`, `date`, `status` and `interviewer` (exact, ignoring case) combine; `ordering` orders."""
 
     candidate_id = IdFilter(field_name="candidate_id", label="The candidate's id")
     date = DayFilter(
@@ -60,7 +70,12 @@ class InterviewFilterSet(filters.FilterSet):
         field_name="status", choices=InterviewStatus.choices, label="Interview status, in any capitalisation"
     )
     interviewer = filters.CharFilter(
-        field_name="interviewer", lookup_expr="iexact", max_length=200, label="Interviewer"
+        field_name="interviewer", lookup_expr="iexact", max_length=200, label="The interviewer's name, ignoring case"
+    )
+    ordering = ChronologicalOrderingFilter(
+        fields=(("scheduled_date", "scheduledDate"),),
+        label="scheduledDate (oldest first) or -scheduledDate (newest first); without it and without date, "
+        "interviews from the start of today come first, soonest first, then earlier ones, most recent first",
     )
 
     class Meta:
@@ -68,8 +83,26 @@ class InterviewFilterSet(filters.FilterSet):
         fields = ["candidate_id", "date", "status", "interviewer"]
 
     def count(self) -> int:
-        """The matching rows; for a day alone, from the quarter-hour tally (`interview_count_on`)."""
-        data = self.form.cleaned_data
-        if {name for name in self.filters if data.get(name) not in EMPTY_VALUES} == {"date"}:
-            return interview_count_on(data["date"])
+        """The matching rows; for a day alone or for all, from the quarter-hour tally."""
+        given = self._given() - {"ordering"}
+        if given == {"date"}:
+            return interview_count_on(self.form.cleaned_data["date"])
+        if not given:
+            return interview_count()
         return fetch_value(self.qs, Count("*"))
+
+    def page(self, low, high, columns):
+        """
+        Without `date` and `ordering`, the page in the default order (`recruitos.sql.split_page`
+        from the start of today): what the frontend's Interviews page shows first. Else None:
+        the queryset's own order (a day in time order, or the `ordering` asked for).
+        """
+        if self._given() & {"date", "ordering"}:
+            return None
+        today, _ = today_bounds()
+        rows = split_page(self.qs, "scheduled_date", today, columns, low, high)
+        total = low + len(rows) if len(rows) < high - low and (rows or not low) else self.count()
+        return rows, total
+
+    def _given(self) -> set[str]:
+        return {name for name in self.filters if self.form.cleaned_data.get(name) not in EMPTY_VALUES}

@@ -17,6 +17,18 @@ def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime
     return start, end
 
 
+def today_bounds() -> tuple[datetime.datetime, datetime.datetime]:
+    """Midnight to midnight of today in TIME_ZONE."""
+    return day_bounds(timezone.localdate())
+
+
+def interview_count() -> int:
+    """How many interviews there are: the tally's sum where the database keeps it, else counted."""
+    if tally_is_kept():
+        return fetch_value(InterviewTally.objects.all(), Sum("count")) or 0
+    return fetch_value(Interview.objects.all(), Count("*"))
+
+
 def interview_count_on(day: datetime.date) -> int:
     """
     How many interviews start on `day` (TIME_ZONE): the tally's quarter hours summed where the

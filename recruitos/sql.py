@@ -13,7 +13,7 @@ total in one pass, two INSERTs as one statement) are written here too.
 from contextlib import nullcontext
 
 from django.db import connections, router, transaction
-from django.db.models import Model, Value
+from django.db.models import Count, Model, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_save, pre_save
 
@@ -64,6 +64,41 @@ def ordered_page(queryset, order_by: str, columns, low: int, high: int) -> tuple
     rows = run(queryset.db, sql, converters, (*params, high - low, low))
     page = sorted((row for row in rows if row[-3] is not None), key=lambda row: (row[-2], row[-3]), reverse=True)
     return [row[:-3] for row in page], rows[0][-1]
+
+
+def split_page(queryset, field: str, moment, columns, low: int, high: int) -> list[tuple]:
+    """
+    The `columns` of rows [low:high] in this order: those whose `field` is `moment` or later,
+    soonest first, then the earlier ones, most recent first (ties by id, the same way). Each
+    part is read in its own direction from an index on (`field`, id), never sorted whole; a
+    first page is one statement, a later one two or three. `columns` hold `field` and `id`.
+    """
+    after = queryset.filter(**{f"{field}__gte": moment}).order_by(field, "pk")
+    before = queryset.filter(**{f"{field}__lt": moment}).order_by(f"-{field}", "-pk")
+    if low == 0:
+        kept = [_kept_select(part, columns, lambda part=part: part.values_list(*columns)) for part in (after, before)]
+        if None not in kept:
+            return _first_rows(queryset.db, kept, columns, field, high)
+    rows = fetch_rows(after, columns, low, high)
+    if len(rows) == high - low:
+        return rows
+    after_count = low + len(rows) if rows or not low else fetch_value(after, Count("*"))
+    return rows + fetch_rows(before, columns, max(0, low - after_count), high - after_count)
+
+
+def _first_rows(using, kept, columns, field, high) -> list[tuple]:
+    """`split_page`'s first `high` rows: the two parts' first rows in one statement, put in order here."""
+    (after_sql, converters, after_params), (before_sql, _, before_params) = kept
+    limit = connections[using].ops.limit_offset_sql(0, high)
+    sql = (
+        f"SELECT *, 0 FROM ({after_sql} {limit}) AS after_rows "
+        f"UNION ALL SELECT *, 1 FROM ({before_sql} {limit}) AS before_rows"
+    )
+    rows = run(using, sql, converters, (*after_params, *before_params))
+    at, pk = columns.index(field), columns.index("id")
+    after = sorted((row for row in rows if row[-1] == 0), key=lambda row: (row[at], row[pk]))
+    before = sorted((row for row in rows if row[-1] == 1), key=lambda row: (row[at], row[pk]), reverse=True)
+    return [row[:-1] for row in (after + before)[:high]]
 
 
 def _page_rows(model, using, columns) -> tuple[str, tuple]:

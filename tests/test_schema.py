@@ -44,7 +44,9 @@ def test_properties_and_query_parameters_are_camel_case(schema):
         "lastUpdated", "skills", "experience", "notes", "resumeUrl", "linkedinUrl",
     ]  # fmt: skip
     interview_params = [p["name"] for p in schema["paths"]["/api/interviews"]["get"]["parameters"]]
-    assert interview_params == ["candidateId", "date", "interviewer", "limit", "offset", "status"]
+    assert interview_params == ["candidateId", "date", "interviewer", "limit", "offset", "ordering", "status"]
+    ordering = next(p for p in schema["paths"]["/api/interviews"]["get"]["parameters"] if p["name"] == "ordering")
+    assert ordering["schema"]["items"]["enum"] == ["-scheduledDate", "scheduledDate"]
     stats = schema["components"]["schemas"]["DashboardStats"]["properties"]
     assert list(stats) == [
         "totalCandidates", "phase1Count", "phase2Count", "hiredCount", "interviewsToday", "syncStatus", "lastSync",

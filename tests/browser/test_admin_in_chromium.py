@@ -3,10 +3,6 @@ The back office in a real browser: headless Chromium (Debian's chromium and chro
 driven by Selenium against a live server, as Django's own admin tests do.
 """
 
-import shutil
-import tempfile
-
-import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -14,33 +10,6 @@ from rest_framework.test import APIClient
 from candidates.models import Candidate
 from interviews.models import Interview
 from tests.factories import CandidateFactory
-
-CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM and CHROMEDRIVER),
-    reason="needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)",
-)
-
-
-@pytest.fixture
-def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    profile = tempfile.mkdtemp(prefix="recruitos-chromium-")
-    for flag in [
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--window-size=1400,1000", f"--user-data-dir={profile}",
-    ]:  # fmt: skip
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.implicitly_wait(5)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
 
 
 def test_a_recruiter_finds_a_candidate_moves_them_on_and_schedules_an_interview(live_server, browser):
