@@ -12,15 +12,19 @@ Django 5.2.19 and 6.1.3, DRF 3.18.3. `recruitos.sql` runs what these compile, wi
   `.extra_order_by`, `.combinator`, `.group_by`, `.distinct`, `.select_for_update`,
   `.values_select`; `SQLCompiler.compile()`: what decides a query's SQL (`query_shape`).
 - `InsertQuery.insert_values()`, `SQLInsertCompiler.returning_fields`, `Options.local_concrete_fields`,
-  `.auto_field`, `.db_returning_fields`: the INSERT that `save()` runs (`insert_statement`).
+  `.auto_field`, `.db_returning_fields`, `Field.pre_save()`: the INSERT that `save()` runs,
+  kept per shape (`insert_statement`).
 - DRF fields copied with `copy.copy`, to be bound anew by a serializer (`copy_fields`).
 """
 
 import copy
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db.models.expressions import RawSQL
 from django.db.models.sql import InsertQuery
 from rest_framework.serializers import BaseSerializer
+
+_INSERTS: dict[tuple, str] = {}  # INSERT statements by shape (insert_statement), per process
 
 
 def compile_select(queryset) -> tuple[str, tuple, tuple]:
@@ -60,17 +64,40 @@ def query_shape(queryset) -> tuple[tuple, tuple] | None:
 
 
 def insert_statement(obj, connection) -> tuple[str, tuple, list]:
-    """The INSERT … RETURNING that `obj.save()` runs, its parameters, and the fields it returns."""
+    """
+    The INSERT … RETURNING that `obj.save()` runs, its parameters, and the fields it returns.
+    Each value is what `save()` stores (`pre_save`, `get_db_prep_save`); the SQL is Django's,
+    kept per shape (model, fields, which values are SQL of their own) when its parameters are
+    exactly those values, and only given new ones after that.
+    """
     meta = obj._meta
     fields = [field for field in meta.local_concrete_fields if not field.generated]
     if obj.pk is None:
         fields.remove(meta.auto_field)
+    values = [field.pre_save(obj, True) for field in fields]
+    own_sql = tuple(_own_sql(value) for value in values)
+    params = tuple(
+        f.get_db_prep_save(v, connection) for f, v, o in zip(fields, values, own_sql, strict=True) if o is None
+    )
+    shape = (connection.alias, type(obj), tuple(field.attname for field in fields), own_sql)
+    if False not in own_sql and (sql := _INSERTS.get(shape)) is not None:
+        return sql, params, list(meta.db_returning_fields)
     query = InsertQuery(type(obj))
-    query.insert_values(fields, [obj])
+    query.insert_values(fields, [obj], raw=True)  # pre_save has run
     compiler = query.get_compiler(connection=connection)
     compiler.returning_fields = meta.db_returning_fields
-    [(sql, params)] = compiler.as_sql()
-    return sql, tuple(params), list(meta.db_returning_fields)
+    [(sql, compiled)] = compiler.as_sql()
+    if False not in own_sql and tuple(compiled) == params:
+        _INSERTS.clear() if len(_INSERTS) >= 64 else None
+        _INSERTS[shape] = sql
+    return sql, tuple(compiled), list(meta.db_returning_fields)
+
+
+def _own_sql(value) -> str | bool | None:
+    """None for a plain value; the SQL of a parameterless RawSQL (part of the shape); False for other expressions."""
+    if not hasattr(value, "resolve_expression"):
+        return None
+    return value.sql if type(value) is RawSQL and not value.params else False
 
 
 def copy_fields(fields: dict) -> dict:

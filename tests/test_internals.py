@@ -210,6 +210,22 @@ def test_insert_statement_is_the_insert_save_runs(db):
     assert returned == [Candidate._meta.pk]
 
 
+def test_a_kept_insert_is_what_django_compiles_with_the_new_values(db):
+    def statement(email):
+        moment = datetime.datetime(2031, 3, 4, 9, tzinfo=datetime.UTC)
+        candidate = Candidate(first_name="Ada", email=email, position="Dev", applied_date=moment, last_updated=moment)
+        return insert_statement(candidate, connection)
+
+    first = statement("ada@example.com")
+    kept = statement("grace@example.com")  # the shape's SQL, kept, with the new values
+    internals._INSERTS.clear()
+    compiled = statement("grace@example.com")
+    assert kept == compiled
+    assert first[0] == kept[0]
+    assert "grace@example.com" in kept[1]
+    assert "ada@example.com" not in kept[1]
+
+
 def test_insert_together_reads_back_what_the_database_makes_and_links_the_two(db):
     candidate = Candidate(first_name="Ada", last_name="L", email="ada@example.com", position="Dev")
     entry = Activity(event="applied", candidate_name="Ada L")
