@@ -121,8 +121,8 @@ class RowList:
 
     `page(low, high)`, the paginator's way in, gives a page and the number of matching rows.
     By default that is a slice, and a count unless the slice is the last page; a FilterSet
-    whose `page(low, high, columns)` returns the page's rows (tuples of `columns`) and the total
-    (a search: one pass over the matches gives both) is asked first, and declines with None.
+    whose `page(low, high, columns)` returns the page's rows (tuples of `columns`) and the total,
+    or None for it (a page in an order of its own), is asked first, and declines with None.
     """
 
     def __init__(self, queryset, columns, names, count, page=None):
@@ -134,13 +134,15 @@ class RowList:
 
     def page(self, low, high) -> tuple[list, int]:
         """Rows [low:high] and how many rows match in all."""
+        total = None
         if self._page is not None and (found := self._page(low, high, self.columns)) is not None:
             rows, total = found
-            return [self._row(row) for row in rows], total
-        rows = self[low:high]
-        if len(rows) < high - low and (rows or not low):
-            return rows, low + len(rows)  # the last page: the total is known without counting
-        return rows, self.count()
+            rows = [self._row(row) for row in rows]
+        else:
+            rows = self[low:high]
+        if total is None and len(rows) < high - low and (rows or not low):
+            total = low + len(rows)  # the last page: the total is known without counting
+        return rows, self.count() if total is None else total
 
     def __len__(self):
         return self.count()
