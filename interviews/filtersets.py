@@ -100,7 +100,8 @@ class InterviewFilterSet(filters.FilterSet):
         if self._given() & {"date", "ordering"}:
             return None
         today, _ = today_bounds()
-        return split_page(self.qs, "scheduled_date", today, columns, low, high), None  # the total: RowList's
+        few = "candidate_id" in self._given()  # one person's interviews: read at once
+        return split_page(self.qs, "scheduled_date", today, columns, low, high, few=few), None  # total: RowList's
 
     def _given(self) -> set[str]:
         return {name for name in self.filters if self.form.cleaned_data.get(name) not in EMPTY_VALUES}

@@ -20,6 +20,7 @@ from django.db.models.signals import post_save, pre_save
 from recruitos.internals import compile_select, insert_statement, query_shape
 
 MAX_KEPT = 512  # statements kept per process; an API has a few dozen shapes
+FEW = 200  # split_page(few=True) reads up to this many rows at once
 _kept: dict[tuple, tuple | None] = {}
 
 
@@ -66,13 +67,21 @@ def ordered_page(queryset, order_by: str, columns, low: int, high: int) -> tuple
     return [row[:-3] for row in page], rows[0][-1]
 
 
-def split_page(queryset, field: str, moment, columns, low: int, high: int) -> list[tuple]:
+def split_page(queryset, field: str, moment, columns, low: int, high: int, few: bool = False) -> list[tuple]:
     """
     The `columns` of rows [low:high] in this order: those whose `field` is `moment` or later,
     soonest first, then the earlier ones, most recent first (ties by id, the same way). Each
     part is read in its own direction from an index on (`field`, id), never sorted whole; a
     first page is one statement, a later one two or three. `columns` hold `field` and `id`.
+    `few`: the queryset usually has at most FEW rows (a person's interviews), read at once.
     """
+    if few:  # one read, in time order, put in this order here; the parts below if there are more
+        rows = fetch_rows(queryset.order_by(field, "pk"), columns, 0, FEW + 1)
+        if len(rows) <= FEW:
+            at = columns.index(field)
+            return ([row for row in rows if row[at] >= moment] + [row for row in rows[::-1] if row[at] < moment])[
+                low:high
+            ]
     after = queryset.filter(**{f"{field}__gte": moment}).order_by(field, "pk")
     before = queryset.filter(**{f"{field}__lt": moment}).order_by(f"-{field}", "-pk")
     if low == 0:

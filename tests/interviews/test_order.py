@@ -117,3 +117,19 @@ def test_a_first_page_is_one_statement(auth_client, calendar, django_assert_num_
         assert len(ids(auth_client.get("/api/interviews?limit=5"))) == 5
     with django_assert_num_queries(2):  # the key, the page: a short page is its own total
         assert len(ids(auth_client.get("/api/interviews?limit=50"))) == 7
+
+
+def test_a_candidate_with_more_interviews_than_are_read_at_once_gets_the_same_order(auth_client, db, monkeypatch):
+    from recruitos import sql
+
+    start, _ = today_bounds()
+    candidate = CandidateFactory()
+    made = [
+        InterviewFactory(candidate=candidate, scheduled_date=start + datetime.timedelta(hours=h)).id
+        for h in range(-6, 6)
+    ]
+    expected = made[6:] + made[:6][::-1]
+    for few in (100, 3):  # all read at once; then more than that, in two parts
+        monkeypatch.setattr(sql, "FEW", few)
+        assert ids(auth_client.get(f"/api/interviews?candidateId={candidate.id}")) == expected
+        assert ids(auth_client.get(f"/api/interviews?candidateId={candidate.id}&limit=4&offset=4")) == expected[4:8]
