@@ -10,7 +10,7 @@ from django_filters import rest_framework as filters
 from django_filters.constants import EMPTY_VALUES
 
 from interviews.models import Interview, InterviewStatus
-from interviews.selectors import day_bounds, interview_count, interview_count_on, today_bounds
+from interviews.selectors import day_bounds, interview_count, today_bounds
 from recruitos.filters import CaseInsensitiveChoiceFilter, IdFilter
 from recruitos.sql import fetch_value, split_page
 
@@ -85,10 +85,8 @@ class InterviewFilterSet(filters.FilterSet):
     def count(self) -> int:
         """The matching rows; for a day alone or for all, from the quarter-hour tally."""
         given = self._given() - {"ordering"}
-        if given == {"date"}:
-            return interview_count_on(self.form.cleaned_data["date"])
-        if not given:
-            return interview_count()
+        if given <= {"date"}:  # a day alone, or all of them
+            return interview_count(self.form.cleaned_data.get("date"))
         return fetch_value(self.qs, Count("*"))
 
     def page(self, low, high, columns):
@@ -97,10 +95,11 @@ class InterviewFilterSet(filters.FilterSet):
         from the start of today): what the frontend's Interviews page shows first. Else None:
         the queryset's own order (a day in time order, or the `ordering` asked for).
         """
-        if self._given() & {"date", "ordering"}:
+        given = self._given()
+        if given & {"date", "ordering"}:
             return None
         today, _ = today_bounds()
-        few = "candidate_id" in self._given()  # one person's interviews: read at once
+        few = "candidate_id" in given  # one person's interviews: read at once
         return split_page(self.qs, "scheduled_date", today, columns, low, high, few=few), None  # total: RowList's
 
     def _given(self) -> set[str]:

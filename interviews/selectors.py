@@ -22,20 +22,19 @@ def today_bounds() -> tuple[datetime.datetime, datetime.datetime]:
     return day_bounds(timezone.localdate())
 
 
-def interview_count() -> int:
-    """How many interviews there are: the tally's sum where the database keeps it, else counted."""
+def interview_count(day: datetime.date | None = None) -> int:
+    """
+    How many interviews there are, or start on `day` (TIME_ZONE): the tally's quarter hours
+    summed where the database keeps it (and the day is whole quarter hours, as every time
+    zone's day is today), else the rows counted.
+    """
+    tally, interviews = InterviewTally.objects.all(), Interview.objects.all()
+    if day is not None:
+        start, end = day_bounds(day)
+        tally = tally.filter(starts__gte=start, starts__lt=end)
+        interviews = interviews.filter(scheduled_date__gte=start, scheduled_date__lt=end)
+        if any(moment.timestamp() % InterviewTally.BUCKET_SECONDS for moment in (start, end)):
+            return fetch_value(interviews, Count("*"))
     if tally_is_kept():
-        return fetch_value(InterviewTally.objects.all(), Sum("count")) or 0
-    return fetch_value(Interview.objects.all(), Count("*"))
-
-
-def interview_count_on(day: datetime.date) -> int:
-    """
-    How many interviews start on `day` (TIME_ZONE): the tally's quarter hours summed where the
-    database keeps it and the day is whole quarter hours (every time zone's day today), else counted.
-    """
-    start, end = day_bounds(day)
-    whole = all(moment.timestamp() % InterviewTally.BUCKET_SECONDS == 0 for moment in (start, end))
-    if tally_is_kept() and whole:
-        return fetch_value(InterviewTally.objects.filter(starts__gte=start, starts__lt=end), Sum("count")) or 0
-    return fetch_value(Interview.objects.filter(scheduled_date__gte=start, scheduled_date__lt=end), Count("*"))
+        return fetch_value(tally, Sum("count")) or 0
+    return fetch_value(interviews, Count("*"))

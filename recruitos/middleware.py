@@ -56,6 +56,8 @@ class DatabaseConnectionMiddleware:
 
     def __call__(self, request):
         with ExitStack() as stack:
+            # Only connections kept from earlier requests: one opened during this request has
+            # neither ended nor prepared anything that could have gone stale.
             for connection in connections.all(initialized_only=True):
                 if connection.vendor == "postgresql":
                     if _ended_by_server(connection):

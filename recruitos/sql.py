@@ -79,9 +79,8 @@ def split_page(queryset, field: str, moment, columns, low: int, high: int, few: 
         rows = fetch_rows(queryset.order_by(field, "pk"), columns, 0, FEW + 1)
         if len(rows) <= FEW:
             at = columns.index(field)
-            return ([row for row in rows if row[at] >= moment] + [row for row in rows[::-1] if row[at] < moment])[
-                low:high
-            ]
+            ordered = [row for row in rows if row[at] >= moment] + [row for row in rows[::-1] if row[at] < moment]
+            return ordered[low:high]
     after = queryset.filter(**{f"{field}__gte": moment}).order_by(field, "pk")
     before = queryset.filter(**{f"{field}__lt": moment}).order_by(f"-{field}", "-pk")
     if low == 0:

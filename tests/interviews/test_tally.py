@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from candidates.models import Candidate
 from interviews.models import Interview, InterviewTally
-from interviews.selectors import interview_count_on
+from interviews.selectors import interview_count
 from tests.factories import CandidateFactory, InterviewFactory
 
 on_postgresql = pytest.mark.skipif(
@@ -84,7 +84,7 @@ def test_a_days_total_is_its_interviews_in_the_time_zone(auth_client, db, zone):
     with override_settings(TIME_ZONE=zone), timezone.override(zone):
         expected = sum(1 for m in moments if timezone.localtime(m).date() == DAY)
         assert day_total(auth_client, DAY) == expected
-        assert interview_count_on(DAY) == expected
+        assert interview_count(DAY) == expected
 
 
 @pytest.mark.parametrize("day", [datetime.date(2031, 3, 9), datetime.date(2031, 11, 2)], ids=["23 hours", "25 hours"])
