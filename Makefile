@@ -23,7 +23,7 @@ install: $(STAMP) .env
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo_data --candidates 50 --if-empty
-	$(PY) manage.py create_demo_user
+	$(PY) manage.py create_demo_user --url http://$(HOST):$(PORT)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production-style: DEBUG off, static files collected and served by WhiteNoise, gunicorn.

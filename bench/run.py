@@ -52,7 +52,7 @@ def prepare(args, env) -> str:
     sh(PYTHON, "manage.py", "migrate", "--no-input", "-v0", env=env, cwd=PROJECT)
     print(sh(PYTHON, str(HERE / "load.py"), str(data), env=env, cwd=PROJECT).strip())
     out = sh(PYTHON, "manage.py", "create_demo_user", "--username", "bench", env=env, cwd=PROJECT)
-    return re.search(r"API key: (\w+)", out).group(1)
+    return re.search(r"API key: (\S+)", out).group(1)
 
 
 def serve(app, port, env):
@@ -148,7 +148,7 @@ def main():
 
 def args_key(env):
     out = sh(PYTHON, "manage.py", "create_demo_user", "--username", "bench", env=env, cwd=PROJECT)
-    return re.search(r"API key: (\w+)", out).group(1)
+    return re.search(r"API key: (\S+)", out).group(1)
 
 
 if __name__ == "__main__":

@@ -100,7 +100,7 @@ def main():
                    capture_output=True)  # fmt: skip
     out = subprocess.run([PYTHON, "manage.py", "create_demo_user", "--username", "soak"], cwd=PROJECT, env=env,
                          check=True, capture_output=True, text=True).stdout  # fmt: skip
-    key = re.search(r"API key: (\w+)", out).group(1)
+    key = re.search(r"API key: (\S+)", out).group(1)
     # Workers are not recycled (max_requests 0), so memory growth would show.
     server = subprocess.Popen([PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "recruitos.wsgi"], cwd=PROJECT,
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip

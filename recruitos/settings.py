@@ -5,6 +5,7 @@ Every variable the project reads is listed in the README's table. Defaults suit 
 newcomer's machine: SQLite in the project folder, DEBUG off unless asked for.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -36,7 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    "rest_framework_api_key",
+    "axes",
     "django_filters",
     "corsheaders",
     "drf_spectacular",
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
     "candidates",
     "interviews",
     "dashboard",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -57,9 +60,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionIdleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Query parameter names arrive in camelCase (?candidateId=) and reach filters in snake_case.
     "djangorestframework_camel_case.middleware.CamelCaseMiddleWare",
+    # Last, as django-axes requires: turns a locked-out sign-in into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "recruitos.urls"
@@ -111,6 +117,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# Signing in (accounts): django-axes first, to refuse locked-out sign-ins before a password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = env.str("LOGIN_REDIRECT_URL", default="/")
+LOGOUT_REDIRECT_URL = LOGIN_URL
+# A signed-in session ends after this long without a request (refreshed at most once a minute,
+# accounts.middleware.SessionIdleMiddleware). Cookies: HttpOnly, SameSite=Lax, Secure with HTTPS.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=480)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Repeated failed sign-ins lock that username from that address (django-axes), 429 and a page saying so.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Log lines name the username and address of a failed sign-in (never the password), nothing else.
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = []
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -138,8 +165,12 @@ WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions read from the shared cache, written through to the database.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Not cached: a per-process cache would keep a signed-out session alive in other workers.
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # The largest JSON body the API reads; larger ones get 413.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1_048_576)
@@ -165,13 +196,24 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=HTTPS)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 CSRF_FAILURE_VIEW = "recruitos.exceptions.csrf_failure"
 if env.bool("BEHIND_PROXY", default=False):
-    # The proxy terminates TLS and says so in X-Forwarded-Proto.
+    # The proxy terminates TLS and says so in X-Forwarded-Proto, and appends the client's
+    # address to X-Forwarded-For: the right-most entry is the one the proxy wrote.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+else:
+    # Without a proxy a client could write X-Forwarded-For itself: only the socket's address counts.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["recruitos.authentication.BearerTokenAuthentication"],
+    # A key, when sent, decides; else a signed-in session (accounts.authentication).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.ApiKeyAuthentication",
+        "accounts.authentication.SameOriginSessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["recruitos.permissions.ModelPermissions"],
     "DEFAULT_RENDERER_CLASSES": ["recruitos.renderers.CamelCaseORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["recruitos.parsers.CamelCaseJSONObjectParser"],

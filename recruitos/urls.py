@@ -1,5 +1,5 @@
 """
-Root URLs: the admin, and the API under /api with one router.
+Root URLs: signing in and out, the admin, and the API under /api with one router.
 
 The contract's URLs have no trailing slash; the router answers both forms directly,
 without a redirect. Any other path under /api gets a JSON 404.
@@ -10,11 +10,16 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from accounts.views import HomeView, MeView, SignInView, SignOutView
 from candidates.views import CandidateViewSet
 from dashboard.views import ActivityViewSet, DashboardStatsView
 from interviews.views import InterviewViewSet
 from recruitos.exceptions import api_not_found
 from recruitos.views import HealthView
+
+# The back office and the sign-in pages share this header and title.
+admin.site.site_header = "RecruitOS back office"
+admin.site.site_title = "RecruitOS"
 
 router = SimpleRouter()
 router.trailing_slash = "/?"
@@ -23,7 +28,11 @@ router.register("interviews", InterviewViewSet, basename="interview")
 router.register("activity", ActivityViewSet, basename="activity")
 
 urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
+    path("accounts/logout/", SignOutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    re_path(r"^api/me/?$", MeView.as_view(), name="me"),
     re_path(r"^api/health/?$", HealthView.as_view(), name="health"),
     re_path(r"^api/schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^api/docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

@@ -20,6 +20,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     is_staff = True
 
 
+def api_key_for(user, name: str = "tests") -> str:
+    """A new API key for `user` (the key itself; only its hash is stored)."""
+    from accounts.services import api_key_create
+
+    return api_key_create(user=user, name=name)[1]
+
+
 class CandidateFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Candidate

@@ -30,7 +30,7 @@ def test_every_route_the_router_knows_refuses_requests_without_a_key(api_client,
 
 def test_only_health_schema_and_docs_answer_without_a_key(api_client, db):
     api_patterns = [str(p.pattern) for p in get_resolver().url_patterns if "api" in str(p.pattern)]
-    assert len(api_patterns) == 6  # health, schema, docs, stats, the router, the JSON 404
+    assert len(api_patterns) == 7  # me, health, schema, docs, stats, the router, the JSON 404
     for url in PUBLIC:
         assert api_client.get(url).status_code == 200, url
 

@@ -1,9 +1,9 @@
 """Every API endpoint needs `Authorization: Bearer <key>`; every failure is the same 401."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 
-from tests.factories import CandidateFactory, InterviewFactory, UserFactory
+from accounts.models import ApiKey
+from tests.factories import CandidateFactory, InterviewFactory, UserFactory, api_key_for
 
 UNAUTHORIZED = {"detail": "Invalid or missing authentication token"}
 
@@ -67,7 +67,7 @@ def test_a_valid_key_is_accepted_in_any_case_of_the_keyword(api_client, api_key)
 
 def test_a_deactivated_users_key_is_refused(api_client, db):
     user = UserFactory(username="gone", is_active=False)
-    key = Token.objects.create(user=user).key
+    key = api_key_for(user)
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     response = api_client.get("/api/candidates")
     assert response.status_code == 401
@@ -76,5 +76,5 @@ def test_a_deactivated_users_key_is_refused(api_client, db):
 
 def test_a_revoked_key_stops_working_at_once(auth_client, api_key):
     assert auth_client.get("/api/candidates").status_code == 200
-    Token.objects.filter(key=api_key).delete()
+    ApiKey.objects.update(revoked=True)
     assert auth_client.get("/api/candidates").status_code == 401

@@ -28,11 +28,9 @@ TIMEOUT = 30
 
 @pytest.fixture
 def call(live_server, transactional_db):
-    from rest_framework.authtoken.models import Token
+    from tests.factories import UserFactory, api_key_for
 
-    from tests.factories import UserFactory
-
-    key = Token.objects.create(user=UserFactory(username="racer")).key
+    key = api_key_for(UserFactory(username="racer"))
 
     def send(method, path, body=None):
         data = json.dumps(body).encode() if body is not None else None

@@ -145,11 +145,9 @@ def request(base, method, path, body=None, key=None, timeout=30):
 
 @pytest.fixture
 def key(transactional_db):
-    from rest_framework.authtoken.models import Token
+    from tests.factories import UserFactory, api_key_for
 
-    from tests.factories import UserFactory
-
-    return Token.objects.create(user=UserFactory(username="ops")).key
+    return api_key_for(UserFactory(username="ops"))
 
 
 NEW = {"firstName": "Sarah", "lastName": "Johnson", "position": "Dev"}

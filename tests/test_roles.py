@@ -3,11 +3,10 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from candidates.models import Candidate
-from tests.factories import CandidateFactory, InterviewFactory, UserFactory
+from tests.factories import CandidateFactory, InterviewFactory, UserFactory, api_key_for
 
 FORBIDDEN = {"detail": "You do not have permission to perform this action."}
 NEW = {"firstName": "A", "lastName": "B", "email": "a@example.com", "position": "Dev"}
@@ -17,7 +16,7 @@ def client_for(role: str | None) -> APIClient:
     user = UserFactory(username=f"member-{role}", is_superuser=False, is_staff=True)
     if role:
         user.groups.add(Group.objects.get(name=role))
-    client = APIClient(HTTP_AUTHORIZATION=f"Bearer {Token.objects.create(user=user).key}")
+    client = APIClient(HTTP_AUTHORIZATION=f"Bearer {api_key_for(user)}")
     client.default_format = "json"
     return client
 

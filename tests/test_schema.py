@@ -33,7 +33,7 @@ def test_the_docs_serve_their_own_assets(api_client, db):
 def test_paths_are_the_contracts(schema):
     assert sorted(schema["paths"]) == [
         "/api/activity", "/api/candidates", "/api/candidates/{id}", "/api/dashboard/stats", "/api/health",
-        "/api/interviews", "/api/interviews/{id}",
+        "/api/interviews", "/api/interviews/{id}", "/api/me",
     ]  # fmt: skip
 
 
@@ -64,11 +64,14 @@ def test_lists_are_plain_arrays_with_a_total_header(schema):
     assert "headers" not in activity
 
 
-def test_the_bearer_scheme_guards_everything_but_health(schema):
-    assert schema["components"]["securitySchemes"]["tokenAuth"] == {"type": "http", "scheme": "bearer"}
+def test_a_key_or_a_session_guards_everything_but_health(schema):
+    assert schema["components"]["securitySchemes"] == {
+        "tokenAuth": {"type": "http", "scheme": "bearer"},
+        "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "sessionid"},
+    }
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
-            expected = [] if path == "/api/health" else [{"tokenAuth": []}]
+            expected = [] if path == "/api/health" else [{"tokenAuth": []}, {"cookieAuth": []}]
             assert operation.get("security", []) == expected, (method, path)
 
 

@@ -4,12 +4,11 @@ driven by Selenium against a live server, as Django's own admin tests do.
 """
 
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from candidates.models import Candidate
 from interviews.models import Interview
-from tests.factories import CandidateFactory
+from tests.factories import CandidateFactory, api_key_for
 
 
 def test_a_recruiter_finds_a_candidate_moves_them_on_and_schedules_an_interview(live_server, browser):
@@ -53,7 +52,7 @@ def test_a_recruiter_finds_a_candidate_moves_them_on_and_schedules_an_interview(
     assert (interview.candidate_id, interview.type, interview.interviewer) == (sarah.pk, "Video", "Jane Doe")
     assert interview.scheduled_date.isoformat() == "2031-03-04T10:00:00+00:00"
 
-    api = APIClient(HTTP_AUTHORIZATION=f"Bearer {Token.objects.create(user=admin).key}")
+    api = APIClient(HTTP_AUTHORIZATION=f"Bearer {api_key_for(admin)}")
     feed = [(item["type"], item["action"]) for item in api.get("/api/activity").json()]
     assert ("candidate", "moved to Phone Interview") in feed
     assert ("interview", "Interview scheduled with Sarah Johnson") in feed

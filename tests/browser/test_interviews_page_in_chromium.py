@@ -7,10 +7,8 @@ completed). With more than 50 past interviews, today's and the upcoming ones mus
 
 import datetime
 
-from rest_framework.authtoken.models import Token
-
 from interviews.selectors import today_bounds
-from tests.factories import CandidateFactory, InterviewFactory, UserFactory
+from tests.factories import CandidateFactory, InterviewFactory, UserFactory, api_key_for
 
 # The frontend's split, as its Interviews page does it on the answer, in the browser's local time.
 # (The frontend sends no key; until it can sign in, this page adds one.)
@@ -46,7 +44,7 @@ def test_the_interviews_page_shows_today_and_what_comes_next(live_server, browse
     upcoming = [
         InterviewFactory(candidate=candidate, scheduled_date=start + datetime.timedelta(days=d)) for d in range(1, 8)
     ]
-    key = Token.objects.create(user=UserFactory(username="recruiter")).key
+    key = api_key_for(UserFactory(username="recruiter"))
 
     browser.get(f"{live_server.url}/api/health")  # a page of the API's own origin
     browser.set_script_timeout(15)

@@ -1,10 +1,6 @@
-"""The read-only back office pages, API keys in the admin, and static files under WhiteNoise."""
-
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
+"""The read-only back office pages, and static files under WhiteNoise."""
 
 from dashboard.models import Activity, SyncRun
-from tests.factories import UserFactory
 
 
 def test_activity_filters_by_type_and_searches(admin_client):
@@ -26,20 +22,6 @@ def test_sync_runs_filter_by_status(admin_client):
     SyncRun.objects.create(source="b.csv", status="error", error="disk full")
     page = admin_client.get("/admin/dashboard/syncrun/", {"status__exact": "error"})
     assert [run.source for run in page.context["cl"].result_list] == ["b.csv"]
-
-
-def test_staff_create_see_and_revoke_a_key_in_the_admin(admin_client):
-    alice = UserFactory(username="alice")
-    response = admin_client.post("/admin/authtoken/tokenproxy/add/", {"user": alice.pk})
-    assert response.status_code == 302
-    key = Token.objects.get(user=alice).key
-    assert key in admin_client.get("/admin/authtoken/tokenproxy/").content.decode()
-    api = APIClient(HTTP_AUTHORIZATION=f"Bearer {key}")
-    assert api.get("/api/candidates").status_code == 200
-    # DRF's token admin addresses a key by its user.
-    admin_client.post(f"/admin/authtoken/tokenproxy/{alice.pk}/delete/", {"post": "yes"})
-    assert not Token.objects.filter(key=key).exists()
-    assert api.get("/api/candidates").status_code == 401
 
 
 def test_whitenoise_serves_the_admins_styles(client, db):

@@ -1,29 +1,53 @@
-"""`manage.py create_demo_user`: a superuser with an API key, for trying the API locally."""
+"""`manage.py create_demo_user`: a superuser with a password and an API key, for trying RecruitOS locally."""
+
+import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
-from rest_framework.authtoken.models import Token
+
+from accounts.models import ApiKey
+from accounts.services import api_key_create, api_key_revoke
+
+KEY_NAME = "demo key (create_demo_user)"
 
 
 class Command(BaseCommand):
-    """Create (or restore) the demo superuser and print its API key; running it again changes nothing."""
+    """Create (or restore) the demo superuser, give it a new API key and print how to use both."""
 
     help = (
-        "Create the superuser USERNAME (default: demo) if it does not exist, give it an API key "
-        "if it has none, and print the key. Set its admin password with `manage.py changepassword`."
+        "Create the superuser USERNAME (default: demo) if it does not exist, or restore its rights. A new "
+        "user (or one without a usable password) gets a random password, printed once. Every run makes a "
+        "new API key, prints it, and revokes the keys earlier runs made (keys are stored hashed, so an "
+        "earlier one cannot be printed again)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="demo", help="the user's name (default: demo)")
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000", help="where the server listens, for the printed hints"
+        )
 
-    def handle(self, *args, username, **options):
+    def handle(self, *args, username, url, **options):
+        url = url.rstrip("/")
         user, created = get_user_model().objects.update_or_create(
             username=username, defaults={"is_staff": True, "is_superuser": True, "is_active": True}
         )
-        if created:
-            user.set_unusable_password()
+        password = None
+        if created or not user.has_usable_password():
+            password = secrets.token_urlsafe(12)
+            user.set_password(password)
             user.save(update_fields=["password"])
-        token, _ = Token.objects.get_or_create(user=user)
+        for earlier in ApiKey.objects.filter(user=user, name=KEY_NAME, revoked=False):
+            api_key_revoke(instance=earlier)
+        _, key = api_key_create(user=user, name=KEY_NAME)
+
         verb = "Created" if created else "Found"
-        self.stdout.write(f"{verb} user {username!r}. API key: {token.key}")
-        self.stdout.write(f'Try: curl -H "Authorization: Bearer {token.key}" http://127.0.0.1:8000/api/candidates')
+        self.stdout.write(f"{verb} superuser {username!r}.")
+        if password:
+            self.stdout.write(f"Password: {password}  (shown once; sign in at {url}/accounts/login/ or {url}/admin/)")
+        else:
+            self.stdout.write(
+                f"Password: unchanged (sign in at {url}/admin/; `manage.py changepassword {username}` sets a new one)"
+            )
+        self.stdout.write(f"API key: {key}")
+        self.stdout.write(f'Try: curl -H "Authorization: Bearer {key}" {url}/api/candidates')
