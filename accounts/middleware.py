@@ -23,8 +23,10 @@ class SessionIdleMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if settings.SESSION_COOKIE_NAME in request.COOKIES and SESSION_KEY in request.session:
+        session = request.session
+        # A cookie sent, or a session begun by this request (signing in); never loaded otherwise.
+        if (settings.SESSION_COOKIE_NAME in request.COOKIES or session.modified) and SESSION_KEY in session:
             now = int(time.time())
-            if now - request.session.get(SEEN, 0) >= REFRESH_EVERY_SECONDS:
-                request.session[SEEN] = now
+            if now - session.get(SEEN, 0) >= REFRESH_EVERY_SECONDS:
+                session[SEEN] = now
         return response

@@ -20,6 +20,22 @@ class UserFactory(factory.django.DjangoModelFactory):
     is_staff = True
 
 
+def role(name: str):
+    """The group "Recruiter" or "Viewer" with its permissions, as the roles migration makes it (again,
+    where a transactional test's flush removed it)."""
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    grants = getattr(importlib.import_module("dashboard.migrations.0004_roles"), name.upper())
+    group, _ = Group.objects.get_or_create(name=name)
+    for app_label, models in grants.items():
+        for model, actions in models.items():
+            codenames = [f"{action}_{model}" for action in actions]
+            group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
+    return group
+
+
 def api_key_for(user, name: str = "tests") -> str:
     """A new API key for `user` (the key itself; only its hash is stored)."""
     from accounts.services import api_key_create

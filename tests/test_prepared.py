@@ -37,7 +37,7 @@ def kinds(statements: dict[str, str]) -> set[str]:
     for sql in statements.values():
         if sql.startswith('WITH new_parent AS (INSERT INTO "candidates_candidate"'):
             found.add("create")
-        elif '"authtoken_token"."key" = $1' in sql:
+        elif '"accounts_apikey"."prefix" = $1' in sql:
             found.add("key lookup")
         elif sql.startswith("SELECT") and '"candidates_candidate"."id" = $1' in sql and "FOR UPDATE" not in sql:
             found.add("read by id")

@@ -8,13 +8,14 @@ completed). With more than 50 past interviews, today's and the upcoming ones mus
 import datetime
 
 from interviews.selectors import today_bounds
-from tests.factories import CandidateFactory, InterviewFactory, UserFactory, api_key_for
+from tests.browser.pages import person, sign_in
+from tests.factories import CandidateFactory, InterviewFactory
 
-# The frontend's split, as its Interviews page does it on the answer, in the browser's local time.
-# (The frontend sends no key; until it can sign in, this page adds one.)
+# The frontend's split, as its Interviews page does it on the answer, in the browser's local time,
+# signed in as a Recruiter (no key).
 SPLIT = """
-const [key, done] = arguments;
-fetch("/api/interviews", {credentials: "include", headers: {Authorization: `Bearer ${key}`}})
+const [done] = arguments;
+fetch("/api/interviews", {credentials: "include"})
   .then((response) => response.json())
   .then((interviews) => {
     const today = new Date().toDateString();
@@ -44,11 +45,11 @@ def test_the_interviews_page_shows_today_and_what_comes_next(live_server, browse
     upcoming = [
         InterviewFactory(candidate=candidate, scheduled_date=start + datetime.timedelta(days=d)) for d in range(1, 8)
     ]
-    key = api_key_for(UserFactory(username="recruiter"))
+    person("recruiter", "Recruiter")
 
-    browser.get(f"{live_server.url}/api/health")  # a page of the API's own origin
+    sign_in(browser, live_server, "recruiter")  # lands on a page of the API's own origin
     browser.set_script_timeout(15)
-    split = browser.execute_async_script(SPLIT, key)
+    split = browser.execute_async_script(SPLIT)
 
     assert split.get("error") is None
     assert split["received"] == 50
