@@ -9,6 +9,8 @@ and the project's figures are quoted as a ratio to it. Not part of the product.
 """
 
 import datetime
+import hashlib
+import hmac
 import os
 import threading
 from urllib.parse import parse_qs
@@ -132,11 +134,24 @@ def create(body):
     return "201 Created", created
 
 
+def authorized(key: str) -> bool:
+    """As the project checks a key: its row by prefix, with its user; the SHA-512 hash compared."""
+    prefix, dot, _ = key.partition(".")
+    found = rows("SELECT k.hashed_key, k.revoked, k.expiry_date, u.is_active FROM accounts_apikey k "
+                 "JOIN auth_user u ON u.id = k.user_id WHERE k.prefix = %s", [prefix if dot else key[:8]],
+                 ["hashed", "revoked", "expires", "active"])  # fmt: skip
+    if not found:
+        return False
+    row = found[0]
+    hashed = "sha512$$" + hashlib.sha512(key.encode()).hexdigest()
+    fresh = row["expires"] is None or row["expires"] > datetime.datetime.now(datetime.UTC)
+    return hmac.compare_digest(hashed, row["hashed"]) and not row["revoked"] and fresh and row["active"]
+
+
 def application(environ, start_response):
     auth = environ.get("HTTP_AUTHORIZATION", "").split()
     key = auth[1] if len(auth) == 2 and auth[0].lower() == "bearer" else None
-    if not key or not scalar("SELECT EXISTS (SELECT 1 FROM authtoken_token t JOIN auth_user u ON u.id = t.user_id "
-                             "WHERE t.key = %s AND u.is_active)", [key]):  # fmt: skip
+    if not key or not authorized(key):
         return respond(start_response, "401 Unauthorized", UNAUTHORIZED)
     path, method = environ["PATH_INFO"].rstrip("/"), environ["REQUEST_METHOD"]
     query = {name: values[0] for name, values in parse_qs(environ.get("QUERY_STRING", "")).items()}
