@@ -189,3 +189,22 @@ def test_a_revoked_key_cannot_be_brought_back_in_the_admin(admin_client):
     admin_client.post(f"/admin/accounts/apikey/{stored.pk}/change/", {"name": "again", "revoked": ""})
     assert ApiKey.objects.get().revoked is True
     assert client_with(key).get("/api/candidates").status_code == 401
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump is PostgreSQL's backup")
+@pytest.mark.django_db(transaction=True)
+def test_a_pg_dump_backup_holds_no_key():
+    import shutil
+    import subprocess
+
+    UserFactory(username="alice")
+    key = make_key("alice", "--name", "nightly export")[0].strip()
+    assert client_with(key).get("/api/candidates").status_code == 200
+    settings = connection.settings_dict
+    dump = subprocess.run(
+        [shutil.which("pg_dump") or "pg_dump", "-h", settings["HOST"] or "127.0.0.1", "-p", str(settings["PORT"] or 5432),
+         "-U", settings["USER"], settings["NAME"]],
+        capture_output=True, text=True, check=True, timeout=60,
+    ).stdout  # fmt: skip
+    assert key.split(".")[0] in dump  # the backup has the key's row …
+    assert key.split(".")[1] not in dump  # … but not the secret
