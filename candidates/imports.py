@@ -27,11 +27,15 @@ from dashboard.models import SyncRun
 from dashboard.services import sync_run_fail, sync_run_finish, sync_run_start
 from recruitos.exceptions import flatten_errors
 from recruitos.naming import camel_name, snake_name
-from recruitos.pagination import MAX_BIGINT
 from recruitos.services import apply_changes
 
 #: The file columns: the contract's field names, in the API's order.
 CANDIDATE_COLUMNS = [camel_name(name) for name in CandidateSerializer.Meta.fields]
+#: The largest id a file may give a new candidate: the largest integer JavaScript (the frontend)
+#: holds exactly, far below the id column's end, so no file can leave the id sequence unable to
+#: give the next candidate an id (on PostgreSQL the sequence follows the largest id imported,
+#: on SQLite AUTOINCREMENT does).
+MAX_IMPORTED_ID = 2**53 - 1
 #: What a column may be called, once its name is snake_cased as the API does with body keys.
 FIELD_NAMES = frozenset(CandidateSerializer.Meta.fields)
 
@@ -66,7 +70,12 @@ class ImportResult:
 class CandidateImportSerializer(CandidateSerializer):
     """The API's candidate rules, with `id`, `appliedDate` and `lastUpdated` accepted from files."""
 
-    id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_BIGINT)
+    id = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_IMPORTED_ID,
+        error_messages={"max_value": f"An imported id is at most {MAX_IMPORTED_ID} (2^53 - 1)."},
+    )
     applied_date = serializers.DateTimeField(required=False)
     last_updated = serializers.DateTimeField(required=False)
 

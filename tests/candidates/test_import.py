@@ -238,3 +238,36 @@ def test_columns_that_are_not_candidate_fields_are_reported_once_and_ignored(db,
     assert "2 candidates created" in out
     assert "0 rows failed" in out
     assert Candidate.objects.get(email="emma@example.com").last_name == "Brown"  # snake_case is understood
+
+
+NEW_BY_API = {"firstName": "A", "lastName": "B", "email": "a@example.com", "position": "Dev"}
+
+
+@pytest.mark.parametrize("huge", [2**63 - 1, 2**63 - 2, 2**62, 2**53, 10**30])
+def test_no_file_can_use_up_the_ids(db, csv_file, auth_client, admin_client, huge):
+    path = csv_file(f"{huge},Sarah,Johnson,sarah@example.com,Dev\n", header="id,firstName,lastName,email,position\n")
+    _, err = run_import(path)
+    assert "line 2: id: " in err
+    assert not Candidate.objects.filter(email="sarah@example.com").exists()
+    # The admin's import page refuses it the same way.
+    with path.open("rb") as upload:
+        page = admin_client.post("/admin/candidates/candidate/import/", {"file": upload}, follow=True)
+    assert "line 2: id: " in page.content.decode().lower()  # the admin capitalises messages
+    assert not Candidate.objects.filter(email="sarah@example.com").exists()
+    # Every later create still gets an id, through the API and the admin.
+    assert auth_client.post("/api/candidates", NEW_BY_API).status_code == 201
+    form = {"first_name": "C", "last_name": "D", "email": "c@example.com", "position": "Dev", "phase": "1",
+            "status": "New", "source": "LinkedIn", "interviews-TOTAL_FORMS": "0", "interviews-INITIAL_FORMS": "0"}  # fmt: skip
+    assert admin_client.post("/admin/candidates/candidate/add/", form).status_code == 302
+
+
+def test_the_largest_id_a_file_may_give_still_leaves_room_for_new_ones(db, csv_file, auth_client):
+    largest = imports.MAX_IMPORTED_ID
+    path = csv_file(f"{largest},Sarah,Johnson,sarah@example.com,Dev\n", header="id,firstName,lastName,email,position\n")
+    run_import(path)
+    assert Candidate.objects.get().pk == largest
+    created = auth_client.post("/api/candidates", NEW_BY_API)
+    assert created.status_code == 201
+    assert created.json()["id"] > largest
+    Candidate.objects.filter(pk=largest).delete()
+    assert auth_client.post("/api/candidates", NEW_BY_API | {"email": "b@example.com"}).status_code == 201
