@@ -1,6 +1,7 @@
 """
 CSV export of candidates, streamed: the engine behind `manage.py export_candidates` and
-the admin's export. The columns are the import's, so an export imports back unchanged.
+the admin's export. The columns are the import's, so an export imports back unchanged; cells
+that a spreadsheet would run as formulas are written as text (recruitos.spreadsheet).
 """
 
 import csv
@@ -10,6 +11,7 @@ from rest_framework import serializers
 
 from candidates.imports import CANDIDATE_COLUMNS
 from candidates.serializers import CandidateSerializer
+from recruitos.spreadsheet import safe_cell
 
 CHUNK_SIZE = 2000
 
@@ -33,8 +35,8 @@ _datetime = serializers.DateTimeField()
 
 
 def _cells(values: Iterable) -> list:
-    """Null as an empty cell; datetimes exactly as the API writes them."""
+    """Null as an empty cell; datetimes exactly as the API writes them; text safe to open (recruitos.spreadsheet)."""
     return [
-        "" if value is None else _datetime.to_representation(value) if hasattr(value, "tzinfo") else value
+        "" if value is None else _datetime.to_representation(value) if hasattr(value, "tzinfo") else safe_cell(value)
         for value in values
     ]

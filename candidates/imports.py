@@ -28,6 +28,7 @@ from dashboard.services import sync_run_fail, sync_run_finish, sync_run_start
 from recruitos.exceptions import flatten_errors
 from recruitos.naming import camel_name, snake_name
 from recruitos.services import apply_changes
+from recruitos.spreadsheet import read_cell
 
 #: The file columns: the contract's field names, in the API's order.
 CANDIDATE_COLUMNS = [camel_name(name) for name in CandidateSerializer.Meta.fields]
@@ -117,7 +118,7 @@ def _read_csv(file) -> Iterator[tuple[int, dict]]:
         if "email" not in reader.fieldnames:
             raise ImportFileError("the file has no email column (rows are matched by email)")
         for row in reader:
-            yield reader.line_num, {key: value for key, value in row.items() if key is not None}
+            yield reader.line_num, {key: read_cell(value) for key, value in row.items() if key is not None}
     except UnicodeDecodeError as exc:
         raise ImportFileError(f"line {reader.line_num + 1}: the file is not UTF-8 text") from exc
     except csv.Error as exc:

@@ -60,3 +60,34 @@ def test_export_then_import_into_an_empty_database_reproduces_the_candidates(db,
 def test_writing_to_a_bad_path_fails_clearly(db, tmp_path):
     with pytest.raises(CommandError, match="cannot write"):
         call_command("export_candidates", "-o", str(tmp_path / "no" / "such" / "dir.csv"), stdout=io.StringIO())
+
+
+FORMULAS = ["=1+1", "+1 (555) 987-6543", "-2+3", "@SUM(A1:A2)", "\t=cmd", "\r=cmd", "'=already quoted", "''@twice",
+            "=HYPERLINK(\"http://evil.example\",\"click\")", "'plain apostrophe", "a=b"]  # fmt: skip
+
+
+def spreadsheet_would_run(cell: str) -> bool:
+    return cell[:1] in ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.mark.parametrize("value", FORMULAS)
+def test_exports_are_safe_to_open_and_still_import_back_exactly(db, tmp_path, admin_client, value):
+    # Every text field: names, position, notes, skills, and the phone where the value is a phone number.
+    text_fields = ["first_name", "last_name", "position", "skills", "notes"] + (["phone"] if value[1:2] == "1" else [])
+    for n, field in enumerate(text_fields):
+        CandidateFactory(email=f"c{n}@example.com", **{field: value})
+    path = tmp_path / "export.csv"
+    call_command("export_candidates", "-o", str(path), stdout=io.StringIO())
+    action = admin_client.post(
+        "/admin/candidates/candidate/",
+        {"action": "export_csv", "_selected_action": list(Candidate.objects.values_list("pk", flat=True))},
+    )
+    for exported in [path.read_text(encoding="utf-8"), b"".join(action.streaming_content).decode()]:
+        cells = [cell for row in csv.reader(io.StringIO(exported, newline="")) for cell in row]
+        assert not [cell for cell in cells if spreadsheet_would_run(cell)]
+    if value[0] in "\t\r":
+        return  # the API trims surrounding whitespace: such a value is never stored through it, nor imported
+    before = list(Candidate.objects.order_by("pk").values())
+    Candidate.objects.all().delete()
+    call_command("import_candidates", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    assert list(Candidate.objects.order_by("pk").values()) == before
