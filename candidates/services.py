@@ -15,6 +15,7 @@ from candidates.models import Candidate, Status
 from dashboard.models import ActivityEvent
 from dashboard.services import activity_for, activity_forget_candidates, activity_reassign, activity_record
 from interviews.models import Interview
+from recruitos.admin import admin_log_forget
 from recruitos.services import apply_changes, lock_for_update, violated_constraint
 from recruitos.sql import insert_together
 
@@ -56,7 +57,9 @@ def candidate_delete(*, instance: Candidate, actor=None) -> None:
     Their name leaves the activity feed with them (`dashboard.models.forget_candidate`);
     the deletion stays in it, nameless.
     """
-    lock_for_update(instance).delete()
+    candidate = lock_for_update(instance)
+    admin_log_forget(Candidate, [candidate.pk])
+    candidate.delete()
     activity_record(event=ActivityEvent.DELETED, actor=actor)
 
 
@@ -85,6 +88,7 @@ def candidate_merge(*, keep: Candidate, duplicates: list[Candidate], actor=None)
     Interview.objects.filter(candidate_id__in=ids).update(candidate=target)
     activity_reassign(from_candidate_ids=ids, to=target)
     Candidate.objects.filter(pk__in=ids).delete()
+    admin_log_forget(Candidate, ids)
     target.last_updated = timezone.now()
     target.save()
     activity_record(event=ActivityEvent.MERGED, candidate=target, count=len(ids), actor=actor)
@@ -107,6 +111,7 @@ def candidate_anonymize(*, instance: Candidate, actor=None) -> Candidate:
     candidate.save()
     Interview.objects.filter(candidate=candidate).update(notes=None)
     activity_forget_candidates(candidate_ids=[candidate.pk])
+    admin_log_forget(Candidate, [candidate.pk])
     activity_record(event=ActivityEvent.ANONYMIZED, actor=actor)
     return candidate
 
@@ -123,6 +128,7 @@ def candidates_purge(*, queryset, actor=None, batch_size: int = 1000) -> int:
                 Candidate.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True)
             )
             purged += Candidate.objects.filter(pk__in=locked).delete()[1].get(Candidate._meta.label, 0)
+            admin_log_forget(Candidate, locked)
     if purged:
         activity_record(event=ActivityEvent.PURGED, count=purged, actor=actor)
     return purged

@@ -7,8 +7,12 @@ implementation for both.
 """
 
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import connection, models
+from django.db.models import Value
+from django.db.models.functions import Concat
 from django.utils.functional import cached_property
 
 #: Below this many rows an exact count is cheap, and exactness wins.
@@ -34,6 +38,19 @@ class EstimatedCountPaginator(Paginator):
             if estimate > ESTIMATE_ABOVE:
                 return estimate
         return super().count
+
+
+def admin_log_forget(model, pks) -> None:
+    """
+    Erase what the admin's log ("Recent actions", `django_admin_log`) says about these rows: each
+    entry's `object_repr`, the row as the admin showed it (a candidate's name and email), becomes
+    "Candidate 12". The entries stay, so who changed what and when is still known. The services
+    that erase people call it (delete, merge, anonymise, purge).
+    """
+    entries = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=[str(pk) for pk in pks]
+    )
+    entries.update(object_repr=Concat(Value(f"{model._meta.verbose_name.capitalize()} "), "object_id"))
 
 
 def _model_data(form, *, changed_only: bool) -> dict:
