@@ -1,6 +1,7 @@
 """Candidates in the back office: the list, the page with its interviews, bulk actions, import."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -136,6 +137,11 @@ class CandidateAdmin(ServiceModelAdmin):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None)
+        if getattr(request, "upload_too_large", False):
+            limit = round(settings.UPLOAD_MAX_BYTES / 1_048_576, 1)
+            form.errors["file"] = form.error_class(
+                [f"The file is over {limit} MB; import it with `manage.py import_candidates` instead."]
+            )
         if request.method == "POST" and form.is_valid():
             return self._run_import(request, form.cleaned_data["file"], form.cleaned_data["dry_run"])
         context = {

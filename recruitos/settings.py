@@ -178,6 +178,13 @@ else:
 
 # The largest JSON body the API reads; larger ones get 413.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1_048_576)
+# The largest file the admin's import page takes (and any other body outside the API); larger: refused.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=50 * 1_048_576)
+FILE_UPLOAD_HANDLERS = [
+    "recruitos.uploads.UploadCap",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Requests per key, e.g. "1200/minute"; "none" turns throttling off.
 API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="1200/minute")

@@ -271,3 +271,19 @@ def test_the_largest_id_a_file_may_give_still_leaves_room_for_new_ones(db, csv_f
     assert created.json()["id"] > largest
     Candidate.objects.filter(pk=largest).delete()
     assert auth_client.post("/api/candidates", NEW_BY_API | {"email": "b@example.com"}).status_code == 201
+
+
+def test_the_admin_refuses_a_file_over_the_upload_cap_without_storing_it(db, csv_file, admin_client, settings):
+    settings.UPLOAD_MAX_BYTES = 1_048_576
+    rows = "".join(f"Sarah{n},Johnson,sarah{n}@example.com,Dev,1,New,LinkedIn,,\n" for n in range(25_000))
+    path = csv_file(rows)
+    assert path.stat().st_size > settings.UPLOAD_MAX_BYTES
+    with path.open("rb") as upload:
+        page = admin_client.post("/admin/candidates/candidate/import/", {"file": upload})
+    assert page.status_code == 200
+    assert "The file is over 1.0 MB; import it with `manage.py import_candidates` instead." in page.content.decode()
+    assert not Candidate.objects.exists()
+    small = csv_file("Sarah,Johnson,sarah@example.com,Dev,1,New,LinkedIn,,\n")
+    with small.open("rb") as upload:
+        assert admin_client.post("/admin/candidates/candidate/import/", {"file": upload}).status_code == 302
+    assert Candidate.objects.count() == 1
