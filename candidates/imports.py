@@ -25,6 +25,7 @@ from candidates.serializers import CandidateSerializer
 from candidates.services import candidate_bulk_write
 from dashboard.models import SyncRun
 from dashboard.services import sync_run_fail, sync_run_finish, sync_run_start
+from recruitos.dates import SupportedMoment
 from recruitos.exceptions import flatten_errors
 from recruitos.naming import camel_name, snake_name
 from recruitos.services import apply_changes
@@ -77,8 +78,8 @@ class CandidateImportSerializer(CandidateSerializer):
         max_value=MAX_IMPORTED_ID,
         error_messages={"max_value": f"An imported id is at most {MAX_IMPORTED_ID} (2^53 - 1)."},
     )
-    applied_date = serializers.DateTimeField(required=False)
-    last_updated = serializers.DateTimeField(required=False)
+    applied_date = serializers.DateTimeField(required=False, validators=[SupportedMoment()])
+    last_updated = serializers.DateTimeField(required=False, validators=[SupportedMoment()])
 
     class Meta(CandidateSerializer.Meta):
         read_only_fields = []

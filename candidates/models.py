@@ -7,6 +7,7 @@ from django.db.models.functions import Concat, Lower, Upper
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
+from recruitos.dates import SupportedMoment
 from recruitos.indexes import TrigramIndex
 
 
@@ -73,8 +74,8 @@ class Candidate(models.Model):
     phase = models.PositiveSmallIntegerField(choices=Phase.choices, default=Phase.ONE)
     status = models.CharField(max_length=50, choices=Status.choices, default=Status.NEW)
     source = models.CharField(max_length=50, choices=Source.choices, default=Source.LINKEDIN)
-    applied_date = models.DateTimeField(default=timezone.now)
-    last_updated = models.DateTimeField(default=timezone.now)
+    applied_date = models.DateTimeField(default=timezone.now, validators=[SupportedMoment()])
+    last_updated = models.DateTimeField(default=timezone.now, validators=[SupportedMoment()])
     skills = models.TextField(null=True, blank=True)
     experience = models.PositiveIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(MAX_EXPERIENCE_YEARS)]

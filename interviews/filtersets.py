@@ -11,6 +11,7 @@ from django_filters.constants import EMPTY_VALUES
 
 from interviews.models import Interview, InterviewStatus
 from interviews.selectors import day_bounds, interview_count, today_bounds
+from recruitos.dates import DAY_OUT_OF_RANGE, day_in_range, in_range
 from recruitos.filters import CaseInsensitiveChoiceFilter, IdFilter
 from recruitos.sql import fetch_value, split_page
 
@@ -18,22 +19,32 @@ from recruitos.sql import fetch_value, split_page
 class DayField(forms.Field):
     """A calendar day: YYYY-MM-DD, or an ISO 8601 timestamp meaning its day in TIME_ZONE."""
 
-    default_error_messages = {"invalid": "Enter a date as YYYY-MM-DD or an ISO 8601 timestamp."}
+    default_error_messages = {
+        "invalid": "Enter a date as YYYY-MM-DD or an ISO 8601 timestamp.",
+        "out_of_range": DAY_OUT_OF_RANGE,
+    }
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
         text = value.strip()
         try:
-            return datetime.date.fromisoformat(text)
+            day = datetime.date.fromisoformat(text)
         except ValueError:
-            pass
+            day = self._day_of(text)
+        if not day_in_range(day):
+            raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range")
+        return day
+
+    def _day_of(self, text: str) -> datetime.date:
         try:
             moment = parse_datetime(text)
         except ValueError:
             moment = None
         if moment is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if not in_range(moment):
+            raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range")
         return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
 
 

@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from candidates.models import Candidate
+from recruitos.dates import SupportedMoment
 
 MAX_DURATION_MINUTES = 24 * 60
 
@@ -30,7 +31,7 @@ class Interview(models.Model):
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="interviews")
     type = models.CharField(max_length=50, choices=InterviewType.choices, default=InterviewType.PHONE)
-    scheduled_date = models.DateTimeField()
+    scheduled_date = models.DateTimeField(validators=[SupportedMoment()])
     duration = models.PositiveSmallIntegerField(
         default=60, validators=[MinValueValidator(1), MaxValueValidator(MAX_DURATION_MINUTES)]
     )

@@ -8,6 +8,8 @@ implementation for both.
 
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import connection, models
@@ -40,6 +42,24 @@ class EstimatedCountPaginator(Paginator):
         return super().count
 
 
+class EdgeSafeChangeList(ChangeList):
+    """
+    The admin's list, where a date hierarchy link at the edge of the calendar (the year after
+    9999, a year too large for a date) is an invalid filter the admin says it ignores, not a 500.
+    """
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+
+class EdgeSafeListMixin:
+    def get_changelist(self, request, **kwargs):
+        return EdgeSafeChangeList
+
+
 def admin_log_forget(model, pks) -> None:
     """
     Erase what the admin's log ("Recent actions", `django_admin_log`) says about these rows: each
@@ -68,7 +88,7 @@ class ServiceInline(admin.TabularInline):
     delete_service = None
 
 
-class ServiceModelAdmin(admin.ModelAdmin):
+class ServiceModelAdmin(EdgeSafeListMixin, admin.ModelAdmin):
     """
     A ModelAdmin whose writes call services.
 
@@ -119,7 +139,7 @@ class ServiceModelAdmin(admin.ModelAdmin):
         return None
 
 
-class ReadOnlyModelAdmin(admin.ModelAdmin):
+class ReadOnlyModelAdmin(EdgeSafeListMixin, admin.ModelAdmin):
     """An admin for records that only the application writes: browse, filter, search."""
 
     def has_add_permission(self, request):
