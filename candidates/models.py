@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from recruitos.dates import SupportedMoment
 from recruitos.indexes import TrigramIndex
+from recruitos.text import PlainText
 
 
 class Phase(models.IntegerChoices):
@@ -66,23 +67,23 @@ class CandidateQuerySet(models.QuerySet):
 class Candidate(models.Model):
     """A person applying for a position; the email identifies them, ignoring case."""
 
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
-    email = models.EmailField(max_length=255)
-    phone = models.CharField(max_length=20, null=True, blank=True)
-    position = models.CharField(max_length=200)
+    first_name = models.CharField(max_length=100, validators=[PlainText()])
+    last_name = models.CharField(max_length=100, validators=[PlainText()])
+    email = models.EmailField(max_length=255, validators=[PlainText()])
+    phone = models.CharField(max_length=20, null=True, blank=True, validators=[PlainText()])
+    position = models.CharField(max_length=200, validators=[PlainText()])
     phase = models.PositiveSmallIntegerField(choices=Phase.choices, default=Phase.ONE)
     status = models.CharField(max_length=50, choices=Status.choices, default=Status.NEW)
     source = models.CharField(max_length=50, choices=Source.choices, default=Source.LINKEDIN)
     applied_date = models.DateTimeField(default=timezone.now, validators=[SupportedMoment()])
     last_updated = models.DateTimeField(default=timezone.now, validators=[SupportedMoment()])
-    skills = models.TextField(null=True, blank=True)
+    skills = models.TextField(null=True, blank=True, validators=[PlainText()])
     experience = models.PositiveIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(MAX_EXPERIENCE_YEARS)]
     )
-    notes = models.TextField(null=True, blank=True)
-    resume_url = models.URLField(max_length=500, null=True, blank=True)
-    linkedin_url = models.URLField(max_length=500, null=True, blank=True)
+    notes = models.TextField(null=True, blank=True, validators=[PlainText(multiline=True)])
+    resume_url = models.URLField(max_length=500, null=True, blank=True, validators=[PlainText()])
+    linkedin_url = models.URLField(max_length=500, null=True, blank=True, validators=[PlainText()])
 
     objects = CandidateQuerySet.as_manager()
 

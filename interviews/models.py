@@ -5,6 +5,7 @@ from django.db import models
 
 from candidates.models import Candidate
 from recruitos.dates import SupportedMoment
+from recruitos.text import PlainText
 
 MAX_DURATION_MINUTES = 24 * 60
 
@@ -35,9 +36,9 @@ class Interview(models.Model):
     duration = models.PositiveSmallIntegerField(
         default=60, validators=[MinValueValidator(1), MaxValueValidator(MAX_DURATION_MINUTES)]
     )
-    interviewer = models.CharField(max_length=200)
+    interviewer = models.CharField(max_length=200, validators=[PlainText()])
     status = models.CharField(max_length=50, choices=InterviewStatus.choices, default=InterviewStatus.SCHEDULED)
-    notes = models.TextField(null=True, blank=True)
+    notes = models.TextField(null=True, blank=True, validators=[PlainText(multiline=True)])
     rating = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
