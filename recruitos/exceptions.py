@@ -16,6 +16,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
+from django.views import defaults as django_defaults
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
@@ -72,6 +73,27 @@ def flatten_errors(detail) -> list[dict]:
 def api_not_found(request, *args, **kwargs):
     """JSON 404 for any path under /api that no route matches, DEBUG or not, whatever the method."""
     return JsonResponse({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+
+
+def _json_under_api(status_code: int, detail: str, html_view):
+    """A Django error handler: JSON in the contract's shape under /api, Django's own page elsewhere."""
+
+    def handler(request, *args, **kwargs):
+        if request.path.startswith("/api"):
+            return JsonResponse({"detail": detail}, status=status_code)
+        return html_view(request, *args, **kwargs)
+
+    return handler
+
+
+# Django's handler400/403/404/500 (recruitos.urls): what Django itself answers, before DRF or
+# without it: a Host header not allowed, a request Django refuses, a path no route matches, an
+# error in a middleware.
+bad_request = _json_under_api(400, "Bad request", django_defaults.bad_request)
+permission_denied = _json_under_api(403, "You do not have permission to perform this action.",
+                                    django_defaults.permission_denied)  # fmt: skip
+page_not_found = _json_under_api(404, "Not found.", django_defaults.page_not_found)
+server_error = _json_under_api(500, INTERNAL_ERROR, django_defaults.server_error)
 
 
 def csrf_failure(request, reason=""):

@@ -8,6 +8,8 @@ from contextlib import ExitStack
 from django.db import NotSupportedError, connections
 from psycopg import pq
 
+from recruitos.logs import printable
+
 logger = logging.getLogger("recruitos.requests")
 
 
@@ -21,15 +23,16 @@ class RequestLogMiddleware:
         started = time.perf_counter()
         response = self.get_response(request)
         duration_ms = round((time.perf_counter() - started) * 1000, 2)
+        path = printable(request.path)  # an encoded newline cannot start a forged line
         logger.info(
             "%s %s %s %.2fms",
             request.method,
-            request.path,
+            path,
             response.status_code,
             duration_ms,
             extra={
                 "method": request.method,
-                "path": request.path,
+                "path": path,
                 "status": response.status_code,
                 "duration_ms": duration_ms,
             },

@@ -38,5 +38,10 @@ urlpatterns = [
     re_path(r"^api/docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     re_path(r"^api/dashboard/stats/?$", DashboardStatsView.as_view(), name="dashboard-stats"),
     path("api/", include(router.urls)),
-    re_path(r"^api(?:/.*)?$", api_not_found),
+    re_path(r"^api(?:/[\s\S]*)?$", api_not_found),  # any character, an encoded newline too
 ]
+
+handler400 = "recruitos.exceptions.bad_request"
+handler403 = "recruitos.exceptions.permission_denied"
+handler404 = "recruitos.exceptions.page_not_found"
+handler500 = "recruitos.exceptions.server_error"

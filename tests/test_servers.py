@@ -42,8 +42,8 @@ def environment(tmp_path_factory):
     return env, key
 
 
-def serve(command: list[str], env: dict, port: int):
-    process = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def serve(command: list[str], env: dict, port: int, log):
+    process = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT)
     for _ in range(200):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
@@ -55,18 +55,22 @@ def serve(command: list[str], env: dict, port: int):
 
 
 @pytest.fixture(scope="module", params=["gunicorn", "runserver"])
-def server(request, environment):
+def server(request, environment, tmp_path_factory):
+    """(name, port, key, the file of everything it prints), logging every request as `make run` does."""
     env, key = environment
+    env = {**env, "LOG_LEVEL": "INFO", "LOG_FORMAT": "plain"}
     port = free_port()
-    if request.param == "gunicorn":
-        command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "recruitos.wsgi"]
-        process = serve(command, {**env, "BIND": f"127.0.0.1:{port}"}, port)
-    else:
-        command = [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
-        process = serve(command, env, port)
-    yield request.param, port, key
-    process.terminate()
-    process.wait(timeout=10)
+    output = tmp_path_factory.mktemp(request.param) / "output.log"
+    with output.open("wb") as log:
+        if request.param == "gunicorn":
+            command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "recruitos.wsgi"]
+            process = serve(command, {**env, "BIND": f"127.0.0.1:{port}"}, port, log)
+        else:
+            command = [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
+            process = serve(command, env, port, log)
+        yield request.param, port, key, output
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def raw(port: int, request: bytes) -> tuple[int, dict, bytes]:
@@ -108,7 +112,7 @@ def plain(method: str, path: str, key: str, body: bytes = b"") -> bytes:
 
 
 def test_a_chunked_body_is_read_or_refused_never_ignored(server):
-    name, port, key = server
+    name, port, key, _ = server
     email = f"{name}@example.com"
     status, _, body = raw(port, chunked("POST", "/api/candidates", key, json.dumps(NEW | {"email": email}).encode()))
     if name == "runserver":
@@ -131,7 +135,7 @@ def test_a_chunked_body_is_read_or_refused_never_ignored(server):
 
 
 def test_a_chunked_body_over_the_limit_is_refused(server):
-    name, port, key = server
+    name, port, key, _ = server
     huge = json.dumps(NEW | {"notes": "x" * 1_100_000}).encode()
     status, _, body = raw(port, chunked("POST", "/api/candidates", key, huge, sizes=(65536,) * 20))
     expected = (
@@ -142,3 +146,15 @@ def test_a_chunked_body_over_the_limit_is_refused(server):
     assert (status, json.loads(body)["detail"]) == expected
     status, _, body = raw(port, plain("GET", "/api/candidates?search=sarah", key))
     assert [c["notes"] for c in json.loads(body) if c["notes"] and c["notes"].startswith("xxx")] == []
+
+
+def test_what_the_servers_print_holds_no_query_string_key_or_forged_line(server):
+    _name, port, key, output = server
+    raw(port, plain("GET", "/api/candidates?search=s3cr3t-term&limit=5", key))
+    raw(port, plain("GET", "/api/candidates%0A2026-11-29 INFO forged", key))
+    time.sleep(0.5)  # let the server write its lines
+    text = output.read_text()
+    assert "GET /api/candidates 200" in text  # the request line is there, without its query string
+    assert "s3cr3t-term" not in text
+    assert key not in text
+    assert not [line for line in text.splitlines() if line.startswith("2026-11-29 INFO forged")]
