@@ -4,6 +4,7 @@ gunicorn settings for production: `gunicorn -c gunicorn.conf.py recruitos.wsgi`.
 Every value can be set from the environment; the defaults suit a small machine.
 """
 
+import logging
 import multiprocessing
 import os
 import socket
@@ -19,7 +20,9 @@ bind = os.environ.get("BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
-# A request that takes longer than this is cut off and its worker replaced.
+# A worker whose main loop has been silent this long is replaced. With threads (gthread) the loop
+# keeps running while a request works, so a slow request is not cut off by this: its SQL is
+# bounded by DB_STATEMENT_TIMEOUT_MS (above), and the proxy's read timeout bounds the rest.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
@@ -51,6 +54,22 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# gunicorn's control socket (`gunicornc`) is off unless given a path of its own: by default every
+# gunicorn on the machine would share one path (~/.gunicorn/gunicorn.ctl).
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or "gunicorn.ctl"
+control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
+
+
+class _ListeningAt(logging.Filter):
+    """With a socket per worker the master holds none, and gunicorn would print "Listening at:" with no address."""
+
+    def filter(self, record):
+        if reuse_port and str(record.msg).startswith("Listening at:") and record.args and not record.args[0]:
+            record.args = (f"http://{bind} (a socket per worker)", *record.args[1:])
+        return True
+
+
+logging.getLogger("gunicorn.error").addFilter(_ListeningAt())
 
 
 def on_starting(server):

@@ -7,7 +7,7 @@ without a redirect. Any other path under /api gets a JSON 404.
 
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from accounts.views import HomeView, MeView, SignInView, SignOutView
@@ -15,7 +15,7 @@ from candidates.views import CandidateViewSet
 from dashboard.views import ActivityViewSet, DashboardStatsView
 from interviews.views import InterviewViewSet
 from recruitos.exceptions import api_not_found
-from recruitos.views import HealthView
+from recruitos.views import HealthView, SchemaView
 
 # The back office and the sign-in pages share this header and title.
 admin.site.site_header = "RecruitOS back office"
@@ -34,7 +34,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     re_path(r"^api/me/?$", MeView.as_view(), name="me"),
     re_path(r"^api/health/?$", HealthView.as_view(), name="health"),
-    re_path(r"^api/schema/?$", SpectacularAPIView.as_view(), name="schema"),
+    re_path(r"^api/schema/?$", SchemaView.as_view(), name="schema"),
     re_path(r"^api/docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     re_path(r"^api/dashboard/stats/?$", DashboardStatsView.as_view(), name="dashboard-stats"),
     path("api/", include(router.urls)),

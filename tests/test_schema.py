@@ -1,6 +1,7 @@
 """The OpenAPI schema describes the wire format as it is, and is public."""
 
 import io
+import json
 
 import pytest
 from django.core.management import call_command
@@ -98,3 +99,24 @@ def test_enumerations_are_listed(schema):
     assert components["InterviewStatus"]["enum"] == ["Scheduled", "Completed", "Cancelled"]
     assert components["SyncStatus"]["enum"] == ["syncing", "synced", "error"]
     assert components["PhaseEnum"]["enum"] == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("query", "accept", "kind"),
+    [("", None, "yaml"), ("?format=json", None, "json"), ("?format=yaml", None, "yaml"),
+     ("", "application/json", "json"), ("?format=openapi-json", None, None)],
+)  # fmt: skip
+def test_the_schema_comes_as_yaml_or_json_as_asked(api_client, db, query, accept, kind):
+    headers = {"accept": accept} if accept else {}
+    response = api_client.get(f"/api/schema/{query}", headers=headers)
+    if kind is None:
+        assert response.status_code == 404
+        return
+    assert response.status_code == 200
+    text = response.content.decode()
+    if kind == "json":
+        assert response["Content-Type"].split(";")[0] in ("application/vnd.oai.openapi+json", "application/json")
+        assert json.loads(text)["openapi"].startswith("3.")
+    else:
+        assert response["Content-Type"].startswith("application/vnd.oai.openapi")
+        assert text.startswith("openapi: 3.")

@@ -58,7 +58,7 @@ def serve(command: list[str], env: dict, port: int, log):
 def server(request, environment, tmp_path_factory):
     """(name, port, key, the file of everything it prints), logging every request as `make run` does."""
     env, key = environment
-    env = {**env, "LOG_LEVEL": "INFO", "LOG_FORMAT": "plain"}
+    env = {**env, "LOG_LEVEL": "INFO", "LOG_FORMAT": "plain", "PYTHONUNBUFFERED": "1"}
     port = free_port()
     output = tmp_path_factory.mktemp(request.param) / "output.log"
     with output.open("wb") as log:
@@ -158,3 +158,13 @@ def test_what_the_servers_print_holds_no_query_string_key_or_forged_line(server)
     assert "s3cr3t-term" not in text
     assert key not in text
     assert not [line for line in text.splitlines() if line.startswith("2026-11-29 INFO forged")]
+
+
+def test_what_gunicorn_says_at_start_is_true(server):
+    name, port, _, output = server
+    text = output.read_text()
+    if name == "runserver":
+        assert f"Starting development server at http://127.0.0.1:{port}/" in text
+        return
+    assert f"Listening at: http://127.0.0.1:{port} (a socket per worker)" in text
+    assert "ontrol socket" not in text  # no control socket shared with every other gunicorn here
