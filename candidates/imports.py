@@ -11,6 +11,7 @@ own transaction, so memory stays flat and a bad row never undoes a good one.
 import codecs
 import csv
 import io
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -110,20 +111,70 @@ def ignored_fields(rows: Iterable[tuple[int, object]], on_error: Callable) -> It
         yield line, row
 
 
-def _read_csv(file) -> Iterator[tuple[int, dict]]:
+@dataclass(frozen=True)
+class UnreadableRow:
+    """A CSV row that cannot be taken as it is read: reported with its line, never imported."""
+
+    field: str
+    message: str
+
+
+#: Separators a spreadsheet may have written: commas, or semicolons (where the comma is the
+#: decimal mark), or tabs. The header line, field names only, says which.
+SEPARATORS = (",", ";", "\t")
+
+
+def _read_csv(file) -> Iterator[tuple[int, dict | UnreadableRow]]:
     text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
-    reader = csv.DictReader(text)
+    line = 0
     try:
-        if not reader.fieldnames:
+        header = text.readline()
+        if not header.strip():
             raise ImportFileError("the file is empty")
-        if "email" not in reader.fieldnames:
-            raise ImportFileError("the file has no email column (rows are matched by email)")
+        separator = max(SEPARATORS, key=header.count)
+        reader = csv.DictReader(itertools.chain([header], text), delimiter=separator)
+        columns = reader.fieldnames
+        _check_columns(columns)
+        line = 1
         for row in reader:
-            yield reader.line_num, {key: read_cell(value) for key, value in row.items() if key is not None}
+            start, line = line + 1, reader.line_num
+            values = {key: read_cell(value) for key, value in row.items() if key is not None}
+            spanning = [key for key, value in values.items() if isinstance(value, str) and "\n" in value]
+            if line > start and set(map(snake_name, spanning)) - {"notes"}:
+                yield (
+                    start,
+                    UnreadableRow(
+                        spanning[0] if snake_name(spanning[0]) != "notes" else spanning[-1],
+                        f"a quote opened on line {start} is not closed on that line, so lines {start}-{line} were read "
+                        "as one row; close the quote (a value with a line break belongs in notes only)",
+                    ),
+                )
+                continue
+            yield start, values
     except UnicodeDecodeError as exc:
-        raise ImportFileError(f"line {reader.line_num + 1}: the file is not UTF-8 text") from exc
+        raise ImportFileError(f"line {line + 1}: the file is not UTF-8 text") from exc
     except csv.Error as exc:
-        raise ImportFileError(f"line {reader.line_num}: {exc}") from exc
+        if "field larger than field limit" in str(exc):
+            raise ImportFileError(
+                f"line {line + 1}: a value is longer than {csv.field_size_limit():,} characters (is a quote left open?)"
+            ) from exc
+        raise ImportFileError(f"line {line + 1}: {exc}") from exc
+
+
+def _check_columns(columns: list[str]) -> None:
+    if "email" not in columns:
+        if len(columns) == 1:
+            raise ImportFileError(
+                "the file has no email column (rows are matched by email); its header has one column only: "
+                "separate the columns with commas, semicolons or tabs"
+            )
+        raise ImportFileError("the file has no email column (rows are matched by email)")
+    seen: dict[str, int] = {}
+    for position, name in enumerate(columns, start=1):
+        key = snake_name(name.strip())
+        if key in seen:
+            raise ImportFileError(f"the column {name} appears twice (columns {seen[key]} and {position}); keep one")
+        seen[key] = position
 
 
 def _read_json(file) -> Iterator[tuple[int, object]]:
@@ -191,6 +242,9 @@ class CandidateImporter:
         return {candidate.email.lower(): candidate for candidate in matches}
 
     def _validate(self, line: int, row, *, partial: bool) -> dict | None:
+        if isinstance(row, UnreadableRow):
+            self.on_error(RowError(line, row.field, row.message))
+            return None
         if not isinstance(row, dict):
             self.on_error(RowError(line, "row", "expected an object with the candidate's fields"))
             return None

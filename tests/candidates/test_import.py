@@ -1,5 +1,6 @@
 """`manage.py import_candidates`: sync candidates from CSV or JSON, safely and repeatably."""
 
+import csv
 import datetime
 import io
 import json
@@ -287,3 +288,61 @@ def test_the_admin_refuses_a_file_over_the_upload_cap_without_storing_it(db, csv
     with small.open("rb") as upload:
         assert admin_client.post("/admin/candidates/candidate/import/", {"file": upload}).status_code == 302
     assert Candidate.objects.count() == 1
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_a_file_separated_by_semicolons_or_tabs_imports_like_commas(db, tmp_path, separator):
+    path = tmp_path / "excel.csv"
+    rows = [["firstName", "lastName", "email", "position", "experience"], ["Sarah", "Johnson", "sarah@example.com", "Dev", "4"],
+            ["Émile", "Zola", "emile@example.com", f"Writer{separator} novelist".replace("\t", ","), "2"]]  # fmt: skip
+    with path.open("w", newline="") as file:
+        csv.writer(file, delimiter=separator).writerows(rows)
+    _, err = run_import(path)
+    assert err == ""
+    assert sorted(Candidate.objects.values_list("email", "experience")) == [
+        ("emile@example.com", 2),
+        ("sarah@example.com", 4),
+    ]
+
+
+def test_a_header_with_one_column_says_so(db, tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_text("firstName|lastName|email\nA|B|a@example.com\n")
+    with pytest.raises(CommandError, match="its header has one column only"):
+        run_import(path)
+
+
+@pytest.mark.parametrize("header", ["firstName,email,lastName,email,position", "email,first_name,firstName,position"])
+def test_a_column_given_twice_is_refused_not_silently_picked(db, tmp_path, header):
+    path = tmp_path / "twice.csv"
+    path.write_text(header + "\n" + "a,b@example.com,c,d@example.com,e\n")
+    with pytest.raises(CommandError, match=r"appears twice \(columns \d and \d\); keep one"):
+        run_import(path)
+    assert not Candidate.objects.exists()
+
+
+def test_an_unclosed_quote_is_reported_where_it_opened_and_later_rows_still_count(db, tmp_path):
+    path = tmp_path / "quote.csv"
+    path.write_text(
+        "firstName,lastName,email,position,notes\n"
+        "Sarah,Johnson,sarah@example.com,Dev,fine\n"
+        'Emma,"Brown,emma@example.com,Dev,oops\n'
+        'Liam,Smith,liam@example.com,Dev,"closes here"\n'
+        'Noah,Jones,noah@example.com,Dev,"a note\non two lines"\n'
+    )
+    _out, err = run_import(path)
+    assert (
+        "line 3: lastName: a quote opened on line 3 is not closed on that line, so lines 3-4 were read as one row"
+        in err
+    )
+    assert sorted(Candidate.objects.values_list("first_name", flat=True)) == ["Noah", "Sarah"]
+    assert Candidate.objects.get(first_name="Noah").notes == "a note\non two lines"
+
+
+def test_a_value_over_the_csv_field_limit_names_its_line(db, tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text('firstName,lastName,email,position\nSarah,J,s@example.com,Dev\n"' + "x" * 200_000 + "\n")
+    with pytest.raises(
+        CommandError, match=r"line 3: a value is longer than 131,072 characters \(is a quote left open\?\)"
+    ):
+        run_import(path)
