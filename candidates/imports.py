@@ -27,6 +27,7 @@ from candidates.services import candidate_bulk_write
 from dashboard.models import SyncRun
 from dashboard.services import sync_run_fail, sync_run_finish, sync_run_start
 from recruitos.dates import SupportedMoment
+from recruitos.emails import email_key
 from recruitos.exceptions import flatten_errors
 from recruitos.naming import camel_name, snake_name
 from recruitos.services import apply_changes
@@ -298,9 +299,8 @@ def _net_changes(candidate: Candidate, before: dict, now) -> tuple[Candidate, se
 
 
 def _email_key(row) -> str:
-    if not isinstance(row, dict) or not isinstance(row.get("email"), str):
-        return ""
-    return row["email"].strip().lower()
+    """The row's address as the database compares it (recruitos.emails), to match it to a stored one."""
+    return email_key(row.get("email")) if isinstance(row, dict) else ""
 
 
 def import_file(

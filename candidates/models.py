@@ -8,6 +8,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from recruitos.dates import SupportedMoment
+from recruitos.emails import EmailAddressField
 from recruitos.indexes import TrigramIndex
 from recruitos.text import PlainText
 
@@ -69,7 +70,7 @@ class Candidate(models.Model):
 
     first_name = models.CharField(max_length=100, validators=[PlainText()])
     last_name = models.CharField(max_length=100, validators=[PlainText()])
-    email = models.EmailField(max_length=255, validators=[PlainText()])
+    email = EmailAddressField(max_length=255, validators=[PlainText()])
     phone = models.CharField(max_length=20, null=True, blank=True, validators=[PlainText()])
     position = models.CharField(max_length=200, validators=[PlainText()])
     phase = models.PositiveSmallIntegerField(choices=Phase.choices, default=Phase.ONE)

@@ -10,6 +10,7 @@ value has one "empty" and survives a CSV export and import unchanged.
 from rest_framework import serializers
 
 from recruitos.choices import canonical_choice
+from recruitos.emails import EmailAddressField, EmailAddressSerializerField
 from recruitos.internals import copy_fields
 
 
@@ -47,6 +48,10 @@ class ContractModelSerializer(serializers.ModelSerializer):
     """
 
     serializer_choice_field = CaseInsensitiveChoiceField
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        EmailAddressField: EmailAddressSerializerField,
+    }
 
     def get_fields(self):
         cls = type(self)

@@ -45,7 +45,7 @@ def test_bad_filters_fail_clearly(db):
 def test_export_then_import_into_an_empty_database_reproduces_the_candidates(db, tmp_path):
     call_command("seed_demo_data", "--candidates", "40", "--interviews-per-candidate", "0", stdout=io.StringIO())
     CandidateFactory(
-        first_name="Zoë", last_name="O'Brien, Jr.", email="Zoe@Example.com", notes='Said "hi"\non two lines',
+        first_name="Zoë", last_name="O'Brien, Jr.", email="Zoe@example.com", notes='Said "hi"\non two lines',
         phone=None, skills=None, experience=0, resume_url="https://cv.example.com/zoe.pdf",
     )  # fmt: skip
     path = tmp_path / "export.csv"
