@@ -11,14 +11,18 @@ How the API knows who is asking: an API key, or a signed-in browser session.
 Neither: 401 with `WWW-Authenticate: Bearer` (the first class decides that header).
 """
 
+import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
+from ipware import get_client_ip
 from rest_framework import exceptions
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication, get_authorization_header
+from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import ApiKey
 from recruitos.naming import concrete_fields
@@ -54,13 +58,87 @@ _KEY_AND_USER = KeptQuery(
 )
 
 
+def client_address(request) -> str:
+    """The client's address: the socket's, or behind a proxy (BEHIND_PROXY) the one it appended."""
+    address, _ = get_client_ip(
+        request,
+        proxy_order=getattr(settings, "AXES_IPWARE_PROXY_ORDER", "left-most"),
+        proxy_count=getattr(settings, "AXES_IPWARE_PROXY_COUNT", None),
+        request_header_order=settings.AXES_IPWARE_META_PRECEDENCE_ORDER,
+    )
+    return address or "unknown"
+
+
+class WrongKeyLimit:
+    """
+    Wrong keys per client address, counted in the shared cache: past API_KEY_FAILURE_RATE
+    ("20/minute"), every key from that address is answered 429 until the window ends, the right
+    one too, so guessing goes no faster. A request with the right key pays nothing: the shared
+    count is read only for addresses this process has seen send a wrong key in the window.
+    """
+
+    def __init__(self):
+        self.recent: dict[str, float] = {}  # address -> end of its window, in this process
+
+    def rate(self) -> tuple[int, int] | None:
+        rate = settings.API_KEY_FAILURE_RATE.strip().lower()
+        if rate in {"", "none", "off"}:
+            return None
+        return SimpleRateThrottle.parse_rate(None, rate)
+
+    def _key(self, address: str, duration: int) -> tuple[str, float]:
+        window = int(time.time() // duration)
+        return f"wrong-keys:{address}:{window}", (window + 1) * duration
+
+    def wait(self, request) -> float | None:
+        """Seconds until this address may try again, or None."""
+        if not self.recent:
+            return None
+        rate = self.rate()
+        address = client_address(request)
+        if rate is None or self.recent.get(address, 0) < time.time():
+            return None
+        limit, duration = rate
+        key, ends = self._key(address, duration)
+        return ends - time.time() if (cache.get(key) or 0) >= limit else None
+
+    def failed(self, request) -> None:
+        rate = self.rate()
+        if rate is None:
+            return
+        address = client_address(request)
+        key, ends = self._key(address, rate[1])
+        cache.add(key, 0, timeout=rate[1] + 1)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=rate[1] + 1)
+        self.recent[address] = ends
+        if len(self.recent) > 10_000:
+            now = time.time()
+            self.recent = {a: end for a, end in self.recent.items() if end > now}
+
+
+wrong_keys = WrongKeyLimit()
+
+
 class ApiKeyAuthentication(TokenAuthentication):
     """
     `Authorization: Bearer <key>`, checked against the stored hash in one query that also
-    reads the key's user. `request.auth` is the key's prefix.
+    reads the key's user. `request.auth` is the key's prefix. Wrong keys are counted per client
+    address (`WrongKeyLimit`).
     """
 
     keyword = "Bearer"
+
+    def authenticate(self, request):
+        if get_authorization_header(request) and (wait := wrong_keys.wait(request)) is not None:
+            raise exceptions.Throttled(wait=wait)
+        try:
+            return super().authenticate(request)
+        except exceptions.AuthenticationFailed:
+            wrong_keys.failed(request)
+            raise
 
     def authenticate_credentials(self, key):
         model = get_user_model()

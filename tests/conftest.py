@@ -49,6 +49,17 @@ def admin_client(staff):
     return client
 
 
+@pytest.fixture(autouse=True)
+def no_wrong_keys_counted():
+    """Each test starts with no wrong API keys counted against its client's address."""
+    from django.core.cache import cache
+
+    from accounts.authentication import wrong_keys
+
+    cache.clear()
+    wrong_keys.recent.clear()
+
+
 @pytest.fixture
 def nothing_kept():
     """No SQL kept by recruitos.sql before or after the test."""

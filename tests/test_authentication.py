@@ -78,3 +78,32 @@ def test_a_revoked_key_stops_working_at_once(auth_client, api_key):
     assert auth_client.get("/api/candidates").status_code == 200
     ApiKey.objects.update(revoked=True)
     assert auth_client.get("/api/candidates").status_code == 401
+
+
+@pytest.fixture
+def fresh_counts(settings):
+    settings.API_KEY_FAILURE_RATE = "5/minute"  # counts start at none (conftest)
+
+
+def test_wrong_keys_from_one_address_are_throttled_the_right_one_too(api_client, api_key, fresh_counts):
+    def get(key, address="10.0.0.1", **headers):
+        return api_client.get("/api/candidates", HTTP_AUTHORIZATION=f"Bearer {key}", REMOTE_ADDR=address, **headers)
+
+    for n in range(5):
+        assert get(f"wrong.{n}").status_code == 401
+    for key in ["wrong.5", api_key]:  # past the limit, guessing right does not help
+        response = get(key)
+        assert response.status_code == 429
+        assert response.json()["detail"].startswith("Request was throttled. Expected available in ")
+        assert 0 < int(response["Retry-After"]) <= 60
+    # A forged X-Forwarded-For is not another address without a proxy; another address is.
+    assert get(api_key, HTTP_X_FORWARDED_FOR="192.0.2.7").status_code == 429
+    assert get(api_key, address="10.0.0.2").status_code == 200
+    # Requests without a key (a signed-in browser at that address) are not refused for it.
+    assert api_client.get("/api/candidates", REMOTE_ADDR="10.0.0.1").status_code == 401
+
+
+def test_right_keys_are_never_counted(api_client, api_key, fresh_counts):
+    for _ in range(20):
+        response = api_client.get("/api/candidates", HTTP_AUTHORIZATION=f"Bearer {api_key}", REMOTE_ADDR="10.0.0.1")
+        assert response.status_code == 200
