@@ -35,11 +35,12 @@ from recruitos.spreadsheet import read_cell
 
 #: The file columns: the contract's field names, in the API's order.
 CANDIDATE_COLUMNS = [camel_name(name) for name in CandidateSerializer.Meta.fields]
-#: The largest id a file may give a new candidate: the largest integer JavaScript (the frontend)
-#: holds exactly, far below the id column's end, so no file can leave the id sequence unable to
-#: give the next candidate an id (on PostgreSQL the sequence follows the largest id imported,
-#: on SQLite AUTOINCREMENT does).
-MAX_IMPORTED_ID = 2**53 - 1
+#: The largest id a file may give a new candidate: far below the id column's end, so no file can
+#: leave the id sequence unable to give the next candidate an id (on PostgreSQL the sequence
+#: follows the largest id imported, on SQLite AUTOINCREMENT does), and far enough below 2^53
+#: (about 9.007e15, the largest integer JavaScript holds exactly) that the ids made after it
+#: stay exact in the frontend for some 8e15 more candidates.
+MAX_IMPORTED_ID = 10**15
 #: What a column may be called, once its name is snake_cased as the API does with body keys.
 FIELD_NAMES = frozenset(CandidateSerializer.Meta.fields)
 
@@ -78,7 +79,7 @@ class CandidateImportSerializer(CandidateSerializer):
         required=False,
         min_value=1,
         max_value=MAX_IMPORTED_ID,
-        error_messages={"max_value": f"An imported id is at most {MAX_IMPORTED_ID} (2^53 - 1)."},
+        error_messages={"max_value": f"An imported id is at most {MAX_IMPORTED_ID:,} (10^15)."},
     )
     applied_date = serializers.DateTimeField(required=False, validators=[SupportedMoment()])
     last_updated = serializers.DateTimeField(required=False, validators=[SupportedMoment()])
