@@ -164,7 +164,8 @@ def test_what_gunicorn_says_at_start_is_true(server):
     name, port, _, output = server
     text = output.read_text()
     if name == "runserver":
-        assert f"Starting development server at http://127.0.0.1:{port}/" in text
+        # Django 5.2 says "development server", 6.x "WSGI development server".
+        assert re.search(rf"Starting (WSGI )?development server at http://127\.0\.0\.1:{port}/", text)
         return
     assert f"Listening at: http://127.0.0.1:{port} (a socket per worker)" in text
     assert "ontrol socket" not in text  # no control socket shared with every other gunicorn here
