@@ -30,10 +30,6 @@ class SignInView(AdminLookMixin, auth_views.LoginView):
     extra_context = {"title": "Sign in"}
 
 
-class SignOutView(auth_views.LogoutView):
-    """`POST /accounts/logout/` (Django's CSRF token required): ends the session."""
-
-
 class HomeView(LoginRequiredMixin, AdminLookMixin, TemplateView):
     """`/`: where signing in lands when no frontend is served in front of this app."""
 

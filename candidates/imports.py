@@ -141,16 +141,13 @@ def _read_csv(file) -> Iterator[tuple[int, dict | UnreadableRow]]:
         for row in reader:
             start, line = line + 1, reader.line_num
             values = {key: read_cell(value) for key, value in row.items() if key is not None}
-            spanning = [key for key, value in values.items() if isinstance(value, str) and "\n" in value]
-            if line > start and set(map(snake_name, spanning)) - {"notes"}:
-                yield (
-                    start,
-                    UnreadableRow(
-                        spanning[0] if snake_name(spanning[0]) != "notes" else spanning[-1],
-                        f"a quote opened on line {start} is not closed on that line, so lines {start}-{line} were read "
-                        "as one row; close the quote (a value with a line break belongs in notes only)",
-                    ),
+            broken = [k for k, v in values.items() if isinstance(v, str) and "\n" in v and snake_name(k) != "notes"]
+            if broken:  # only notes may hold a line break: a quote was left open on line `start`
+                message = (
+                    f"a quote opened on line {start} is not closed on that line, so lines {start}-{line} were read "
+                    "as one row; close the quote (a value with a line break belongs in notes only)"
                 )
+                yield start, UnreadableRow(broken[0], message)
                 continue
             yield start, values
     except UnicodeDecodeError as exc:

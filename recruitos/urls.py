@@ -6,11 +6,12 @@ without a redirect. Any other path under /api gets a JSON 404.
 """
 
 from django.contrib import admin
+from django.contrib.auth.views import LogoutView
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from accounts.views import HomeView, MeView, SignInView, SignOutView
+from accounts.views import HomeView, MeView, SignInView
 from candidates.views import CandidateViewSet
 from dashboard.views import ActivityViewSet, DashboardStatsView
 from interviews.views import InterviewViewSet
@@ -30,7 +31,7 @@ router.register("activity", ActivityViewSet, basename="activity")
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("accounts/login/", SignInView.as_view(), name="login"),
-    path("accounts/logout/", SignOutView.as_view(), name="logout"),
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),  # POST, with Django's CSRF token
     path("admin/", admin.site.urls),
     re_path(r"^api/me/?$", MeView.as_view(), name="me"),
     re_path(r"^api/health/?$", HealthView.as_view(), name="health"),

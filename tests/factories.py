@@ -36,6 +36,19 @@ def role(name: str):
     return group
 
 
+PASSWORD = "correct horse battery staple"
+
+
+def person(username: str, role_name: str | None = "Recruiter", **fields):
+    """Someone who signs in with PASSWORD: not staff, not a superuser, in the role (group) given."""
+    user = UserFactory(username=username, **({"is_superuser": False, "is_staff": False} | fields))
+    user.set_password(PASSWORD)
+    user.save()
+    if role_name:
+        user.groups.add(role(role_name))
+    return user
+
+
 def api_key_for(user, name: str = "tests") -> str:
     """A new API key for `user` (the key itself; only its hash is stored)."""
     from accounts.services import api_key_create

@@ -8,7 +8,7 @@ from axes.models import AccessAttempt
 from django.test import Client
 from django.utils import timezone
 
-from tests.accounts.test_sessions import PASSWORD, person
+from tests.factories import PASSWORD, person
 
 LOCKED = "Too many failed sign-ins for this username from your address (5 in a row)."
 

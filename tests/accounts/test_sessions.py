@@ -9,25 +9,14 @@ from django.utils import timezone
 
 from candidates.models import Candidate
 from dashboard.models import Activity
-from tests.factories import CandidateFactory, UserFactory, api_key_for
-from tests.factories import role as role_group
+from tests.factories import PASSWORD, CandidateFactory, UserFactory, api_key_for, person
 
-PASSWORD = "correct horse battery staple"
 NEW = {"firstName": "Sarah", "lastName": "Johnson", "email": "sarah@example.com", "position": "Developer"}
 REFUSED = {
     "detail": "Cross-origin request refused: a signed-in session may only write from a page of this site. "
     "Programs send an API key instead."
 }
 ORIGIN = "http://testserver"
-
-
-def person(username: str, role: str | None = "Recruiter", **fields):
-    user = UserFactory(username=username, **({"is_superuser": False, "is_staff": False} | fields))
-    user.set_password(PASSWORD)
-    user.save()
-    if role:
-        user.groups.add(role_group(role))
-    return user
 
 
 def signed_in(username: str, role: str | None = "Recruiter", **fields) -> Client:
@@ -73,12 +62,12 @@ def test_next_is_followed_only_within_this_site(client, db, next_url, lands):
 @pytest.mark.parametrize(
     ("who", "message"),
     [
-        ({"role": None}, "This account has no role yet."),
+        ({"role_name": None}, "This account has no role yet."),
         ({"is_active": False}, "Please enter a correct username and password."),
     ],
 )
 def test_no_role_or_inactive_means_no_session(client, db, who, message):
-    person("alice", **({"role": "Recruiter"} | who))
+    person("alice", **({"role_name": "Recruiter"} | who))
     response = client.post("/accounts/login/", {"username": "alice", "password": PASSWORD})
     assert response.status_code == 200
     assert message in response.content.decode()

@@ -4,17 +4,7 @@ from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.factories import UserFactory, role
-
-PASSWORD = "correct horse battery staple"
-
-
-def person(username: str, role_name: str):
-    user = UserFactory(username=username, is_superuser=False, is_staff=False, first_name=username.title())
-    user.set_password(PASSWORD)
-    user.save()
-    user.groups.add(role(role_name))
-    return user
+from tests.factories import PASSWORD
 
 
 def gone(element):

@@ -8,8 +8,8 @@ completed). With more than 50 past interviews, today's and the upcoming ones mus
 import datetime
 
 from interviews.selectors import today_bounds
-from tests.browser.pages import person, sign_in
-from tests.factories import CandidateFactory, InterviewFactory
+from tests.browser.pages import sign_in
+from tests.factories import CandidateFactory, InterviewFactory, person
 
 # The frontend's split, as its Interviews page does it on the answer, in the browser's local time,
 # signed in as a Recruiter (no key).

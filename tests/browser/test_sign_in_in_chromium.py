@@ -19,8 +19,8 @@ from selenium.webdriver.common.by import By
 from candidates.models import Candidate
 from dashboard.models import Activity
 from interviews.models import Interview
-from tests.browser.pages import person, sign_in
-from tests.factories import CandidateFactory
+from tests.browser.pages import sign_in
+from tests.factories import CandidateFactory, person
 
 # The frontend's request function, as it is, and the calls its pages make.
 FRONTEND = """
