@@ -84,7 +84,7 @@ class WrongKeyLimit:
         rate = settings.API_KEY_FAILURE_RATE.strip().lower()
         if rate in {"", "none", "off"}:
             return None
-        return SimpleRateThrottle.parse_rate(None, rate)
+        return SimpleRateThrottle.parse_rate(None, rate)  # DRF's "N/period" parser; it reads no instance state
 
     def _key(self, address: str, duration: int) -> tuple[str, float]:
         window = int(time.time() // duration)

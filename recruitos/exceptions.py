@@ -79,7 +79,7 @@ def _json_under_api(status_code: int, detail: str, html_view):
     """A Django error handler: JSON in the contract's shape under /api, Django's own page elsewhere."""
 
     def handler(request, *args, **kwargs):
-        if request.path.startswith("/api"):
+        if request.path == "/api" or request.path.startswith("/api/"):
             return JsonResponse({"detail": detail}, status=status_code)
         return html_view(request, *args, **kwargs)
 
