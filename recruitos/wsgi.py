@@ -4,6 +4,7 @@ import io
 import os
 
 import orjson
+from django.conf import settings  # read lazily, per request
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recruitos.settings")
@@ -27,8 +28,6 @@ class ChunkedBodies:
     def __call__(self, environ, start_response):
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
         if chunked and not environ.get("CONTENT_LENGTH"):
-            from django.conf import settings
-
             if not environ.get("wsgi.input_terminated"):
                 return _refuse(
                     start_response, "411 Length Required", "Send the body with a Content-Length header.", close=True
