@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,6 +22,7 @@ from candidates.services import (
     candidate_merge,
     candidate_update,
 )
+from interviews.clashes import rows_clash_error
 from interviews.models import Interview
 from interviews.services import interview_create, interview_delete, interview_update
 from recruitos.admin import EstimatedCountPaginator, ServiceInline, ServiceModelAdmin
@@ -29,10 +31,24 @@ from recruitos.admin import EstimatedCountPaginator, ServiceInline, ServiceModel
 SHOWN_IMPORT_ERRORS = 50
 
 
+class InterviewInlineFormSet(BaseInlineFormSet):
+    """
+    One candidate's interviews. Each row is checked against the stored interviews as it is
+    validated; two new or moved rows must not overlap each other either.
+    """
+
+    def clean(self):
+        super().clean()
+        rows = [form.instance for form in self.forms if form.cleaned_data and not self._should_delete_form(form)]
+        if error := rows_clash_error(rows):
+            raise error
+
+
 class InterviewInline(ServiceInline):
     """The candidate's interviews, editable on the candidate's page."""
 
     model = Interview
+    formset = InterviewInlineFormSet
     extra = 0
     fields = ["type", "scheduled_date", "duration", "interviewer", "status", "rating", "notes"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
@@ -108,7 +124,11 @@ class CandidateAdmin(ServiceModelAdmin):
         if not duplicates:
             self.message_user(request, "Select at least two candidates to merge.", messages.WARNING)
             return
-        merged = candidate_merge(keep=keep, duplicates=duplicates, actor=request.user)
+        try:
+            merged = candidate_merge(keep=keep, duplicates=duplicates, actor=request.user)
+        except ValidationError as error:
+            self.message_user(request, f"Not merged: {' '.join(error.messages)}", messages.ERROR)
+            return
         self.message_user(request, f"Merged {len(duplicates)} duplicates into {merged.full_name} (#{merged.pk}).")
 
     @admin.action(description="Anonymize selected candidates (erase personal data)", permissions=["change"])

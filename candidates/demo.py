@@ -1,18 +1,24 @@
 """
 Deterministic demo data: realistic candidates with interviews around today, for trying the
 frontend and for benchmarks. The same seed and size give the same people every time.
+
+No one is double-booked: upcoming interviews start on the hour, and a diary of busy hours
+(seeded with what the database already holds) sends each to a free interviewer, or cancels it
+when that hour has none. The more candidates, the more interviewers, as in a real team.
 """
 
 import datetime
+import itertools
+import math
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.db.models import Max
 from django.utils import timezone
 
 from candidates.models import Candidate, Phase, Source, Status
 from dashboard.models import Activity, ActivityEvent
-from interviews.models import Interview, InterviewStatus, InterviewType
+from interviews.models import Interview, InterviewStatus, InterviewType, interviewer_key
 
 FIRST_NAMES = (
     "Sarah Michael John Emma Olivia Liam Noah Ava Mia Lucas Amelia James Sophia Ethan Isabella Mason Harper "
@@ -37,6 +43,8 @@ SKILLS = [
 ]  # fmt: skip
 NOTES = [None, "Strong portfolio", "Referred by team lead", "Needs visa sponsorship", "Great communicator"]
 INTERVIEWERS = ["Jane Doe", "John Smith", "Alex Kim", "Maria Lopez", "Sam Patel", "Chris Lee"]
+#: Then as many more as the size needs, one interviewer per this many candidates.
+CANDIDATES_PER_INTERVIEWER = 50
 PHASE_TWO = {Status.TECHNICAL_INTERVIEW, Status.FINAL_INTERVIEW, Status.OFFER_EXTENDED, Status.HIRED}
 
 
@@ -47,11 +55,16 @@ def seed_demo_data(
     rng = random.Random(seed)
     now = timezone.now().replace(microsecond=0)
     first_number = (Candidate.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
+    interviewers = _interviewers(max(len(INTERVIEWERS), candidates // CANDIDATES_PER_INTERVIEWER))
+    scheduled = Interview.objects.filter(status=InterviewStatus.SCHEDULED, ends_at__gt=now)
+    diary = Diary(interviewers, scheduled.values_list("interviewer_key", "candidate_id", "scheduled_date", "ends_at"))
     for start in range(0, candidates, batch_size):
         numbers = range(first_number + start, first_number + min(start + batch_size, candidates))
         people = Candidate.objects.bulk_create([_candidate(rng, number, now) for number in numbers])
         Interview.objects.bulk_create(
-            _interview(rng, person, now) for person in people for _ in range(interviews_per_candidate)
+            diary.booked(_interview(rng, person, now, interviewers))
+            for person in people
+            for _ in range(interviews_per_candidate)
         )
         Activity.objects.bulk_create(
             Activity(
@@ -88,7 +101,55 @@ def _candidate(rng: random.Random, number: int, now: datetime.datetime) -> Candi
     )
 
 
-def _interview(rng: random.Random, candidate: Candidate, now: datetime.datetime) -> Interview:
+def _interviewers(count: int) -> list[str]:
+    """The six known names, then first and last names combined, `count` in all (at most every combination)."""
+    more = (f"{first} {last}" for last, first in itertools.product(LAST_NAMES, FIRST_NAMES))
+    names = dict.fromkeys(itertools.chain(INTERVIEWERS, more))
+    return list(itertools.islice(names, count))
+
+
+class Diary:
+    """
+    Busy hours of interviewers (by `interviewer_key`) and candidates, to book upcoming interviews
+    into free ones.
+    """
+
+    def __init__(self, interviewers: list[str], scheduled: Iterable[tuple]):
+        self.interviewers = interviewers
+        self.position = {name: index for index, name in enumerate(interviewers)}
+        self.busy = set()
+        for key, candidate_id, start, end in scheduled:
+            self._mark(key, candidate_id, self._hours(start, end))
+
+    def booked(self, interview: Interview) -> Interview:
+        """`interview` with the first free interviewer from its own on, or cancelled if none is free then."""
+        if interview.status != InterviewStatus.SCHEDULED:
+            return interview
+        hours = self._hours(interview.scheduled_date, interview.computed_end())
+        if any(("c", interview.candidate_id, hour) in self.busy for hour in hours):
+            interview.status = InterviewStatus.CANCELLED
+            return interview
+        first = self.position[interview.interviewer]
+        for name in itertools.chain(self.interviewers[first:], self.interviewers[:first]):
+            key = interviewer_key(name)
+            if not any(("i", key, hour) in self.busy for hour in hours):
+                interview.interviewer = name
+                self._mark(key, interview.candidate_id, hours)
+                return interview
+        interview.status = InterviewStatus.CANCELLED
+        return interview
+
+    def _mark(self, key: str, candidate_id: int, hours: range) -> None:
+        for hour in hours:
+            self.busy.update({("i", key, hour), ("c", candidate_id, hour)})
+
+    @staticmethod
+    def _hours(start: datetime.datetime, end: datetime.datetime) -> range:
+        """The hours (whole hours since the epoch) that [start, end) touches."""
+        return range(math.floor(start.timestamp() / 3600), math.ceil(end.timestamp() / 3600))
+
+
+def _interview(rng: random.Random, candidate: Candidate, now: datetime.datetime, interviewers: list[str]) -> Interview:
     nine_today = now.replace(hour=9, minute=0, second=0)
     when = nine_today + datetime.timedelta(days=rng.randint(-45, 15), hours=rng.randint(0, 8))
     if when > now:
@@ -100,7 +161,7 @@ def _interview(rng: random.Random, candidate: Candidate, now: datetime.datetime)
         type=rng.choice(InterviewType.values),
         scheduled_date=when,
         duration=rng.choice([30, 45, 60, 90]),
-        interviewer=rng.choice(INTERVIEWERS),
+        interviewer=rng.choice(interviewers),
         status=status,
         notes=rng.choice([None, "Initial screening", "System design"]),
         rating=rng.randint(1, 5) if status == InterviewStatus.COMPLETED else None,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from candidates.models import Candidate, Status
 from dashboard.models import ActivityEvent
 from dashboard.services import activity_for, activity_forget_candidates, activity_reassign, activity_record
+from interviews.clashes import merge_clash_error
 from interviews.models import Interview
 from recruitos.admin import admin_log_forget
 from recruitos.services import apply_changes, lock_for_update, violated_constraint
@@ -74,7 +75,8 @@ ERASED_FIELDS = ["phone", "notes", "resume_url", "linkedin_url"]
 def candidate_merge(*, keep: Candidate, duplicates: list[Candidate], actor=None) -> Candidate:
     """
     Fold duplicate records into `keep`: their interviews and activity move to it, its empty
-    fields are filled from them (first duplicate first), and they are deleted.
+    fields are filled from them (first duplicate first), and they are deleted. A Conflict (and
+    nothing written) when their Scheduled interviews overlap: one person cannot attend both.
     """
     ids = [duplicate.pk for duplicate in duplicates]
     if keep.pk in ids:
@@ -85,6 +87,8 @@ def candidate_merge(*, keep: Candidate, duplicates: list[Candidate], actor=None)
     target, sources = locked[keep.pk], [locked[pk] for pk in ids]
     fills = {field: _first_value(sources, field) for field in MERGE_FILLS if getattr(target, field) in (None, "")}
     apply_changes(target, {field: value for field, value in fills.items() if value is not None})
+    if conflict := merge_clash_error([target.pk, *ids], target.full_name):
+        raise conflict
     Interview.objects.filter(candidate_id__in=ids).update(candidate=target)
     activity_reassign(from_candidate_ids=ids, to=target)
     Candidate.objects.filter(pk__in=ids).delete()

@@ -1,13 +1,21 @@
 """The interview: one meeting with a candidate, as the contract's `Interview`."""
 
+import datetime
+import unicodedata
+
+from django.contrib.postgres.fields import RangeBoundary, RangeOperators
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from candidates.models import Candidate
+from recruitos.constraints import PostgresExclusionConstraint, TsTzRange
 from recruitos.dates import SupportedMoment
+from recruitos.fields import ComputedDateTimeField, ComputedTextField, with_computed_fields
 from recruitos.text import PlainText
 
 MAX_DURATION_MINUTES = 24 * 60
+#: The time an interview occupies on PostgreSQL: [scheduled_date, ends_at), so back-to-back is no clash.
+TIME_SPAN = TsTzRange("scheduled_date", "ends_at", RangeBoundary())
 
 
 class InterviewType(models.TextChoices):
@@ -42,6 +50,17 @@ class Interview(models.Model):
     rating = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
+    ends_at = ComputedDateTimeField(
+        compute="computed_end", depends_on=("scheduled_date", "duration"), help_text="scheduledDate + duration."
+    )
+    interviewer_key = ComputedTextField(
+        compute="computed_interviewer_key", depends_on=("interviewer",),
+        help_text="The interviewer's name as clashes compare it: no case, spacing or Unicode form.",
+    )  # fmt: skip
+    sequence = models.PositiveIntegerField(
+        default=0, editable=False, help_text="iCalendar's SEQUENCE: one more each time the time or status changes."
+    )
+    last_modified = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["scheduled_date", "id"]
@@ -58,15 +77,59 @@ class Interview(models.Model):
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
                 name="interview_rating_range",
             ),
+            # No double booking of a Scheduled interview: `interviews.clashes` keeps the rule on
+            # every database with its message, these hold it under races on PostgreSQL.
+            PostgresExclusionConstraint(
+                name="interview_interviewer_free",
+                expressions=[("interviewer_key", RangeOperators.EQUAL), (TIME_SPAN, RangeOperators.OVERLAPS)],
+                condition=models.Q(status="Scheduled"),
+            ),
+            PostgresExclusionConstraint(
+                name="interview_candidate_free",
+                expressions=[("candidate", RangeOperators.EQUAL), (TIME_SPAN, RangeOperators.OVERLAPS)],
+                condition=models.Q(status="Scheduled"),
+            ),
         ]
         indexes = [
             models.Index(fields=["scheduled_date", "id"], name="interview_by_date"),
             # Counts today's interviews that are not cancelled (the dashboard) from the index alone.
             models.Index(fields=["scheduled_date", "status"], name="interview_day_status"),
+            # One interviewer's day: clashes, free time, their calendar.
+            models.Index(fields=["interviewer_key", "scheduled_date"], name="interview_interviewer_day"),
         ]
 
     def __str__(self):
         return f"{self.get_type_display()} interview with {self.interviewer} on {self.scheduled_date:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        """As Model.save; an update of some fields also writes the columns computed from them."""
+        if update_fields is not None:
+            update_fields = {*with_computed_fields(type(self), update_fields), "last_modified"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+    def validate_constraints(self, exclude=None):
+        """Django's checks, then no double booking (the admin shows it as a form error)."""
+        from interviews.clashes import clash_error  # clashes reads interviews
+
+        super().validate_constraints(exclude=exclude)
+        if exclude and {"scheduled_date", "duration", "status"}.intersection(exclude):
+            return  # one of them is invalid (the form says so) or not being set: nothing to compare
+        if error := clash_error(self):
+            raise error
+
+    def computed_end(self) -> datetime.datetime:
+        return self.scheduled_date + datetime.timedelta(minutes=self.duration)
+
+    def computed_interviewer_key(self) -> str:
+        return interviewer_key(self.interviewer)
+
+
+def interviewer_key(name: str) -> str:
+    """
+    Who an interviewer is, for clashes and free time: "Michael Chen", " michael  CHEN " and the
+    name typed with decomposed accents are one person.
+    """
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 class InterviewTally(models.Model):

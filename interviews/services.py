@@ -1,39 +1,60 @@
 """
 Writes to interviews: the one implementation the API, the admin and the commands call.
 
-Each write and the activity it records share one transaction.
+Each write and the activity it records share one transaction. A write that would double-book
+an interviewer or a candidate raises `recruitos.exceptions.Conflict` (409): checked inside the
+transaction on every database, and held by exclusion constraints on PostgreSQL, where two
+simultaneous bookings of one slot both pass the check and the later one meets the constraint.
 """
 
-from django.db import transaction
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
 
 from dashboard.models import ActivityEvent
 from dashboard.services import activity_record
+from interviews.clashes import CONSTRAINTS, clash_error
 from interviews.models import Interview, InterviewStatus
-from recruitos.services import apply_changes, lock_for_update
+from recruitos.services import apply_changes, lock_for_update, violated_constraint
 
 STATUS_EVENTS = {
     InterviewStatus.SCHEDULED: ActivityEvent.SCHEDULED,
     InterviewStatus.COMPLETED: ActivityEvent.COMPLETED,
     InterviewStatus.CANCELLED: ActivityEvent.CANCELLED,
 }
+#: Changes a calendar must show again: the event's SEQUENCE grows with each.
+RESCHEDULING = {"scheduled_date", "duration", "status"}
+
+
+def interview_create(*, data: dict, actor=None) -> Interview:
+    """Schedule (or log) an interview with an existing candidate; Conflict if someone is busy then."""
+    interview = Interview(**data)
+    return _refusing_clashes(interview, lambda: _create(interview, actor))
+
+
+def interview_update(*, instance: Interview, data: dict, actor=None) -> Interview:
+    """Write the fields of `data` that change; a new time or status goes to the feed. Conflict on a clash."""
+    return _refusing_clashes(instance, lambda: _update(instance, data, actor), data)
 
 
 @transaction.atomic
-def interview_create(*, data: dict, actor=None) -> Interview:
-    """Schedule (or log) an interview with an existing candidate."""
-    interview = Interview(**data)
+def _create(interview: Interview, actor) -> Interview:
+    _check(interview)
     interview.save()
     _record(interview, STATUS_EVENTS[interview.status], actor)
     return interview
 
 
 @transaction.atomic
-def interview_update(*, instance: Interview, data: dict, actor=None) -> Interview:
-    """Write the fields of `data` that change; a new time or status goes to the feed."""
+def _update(instance: Interview, data: dict, actor) -> Interview:
     interview = lock_for_update(instance)
     changed = apply_changes(interview, data)
     if not changed:
         return interview
+    _check(interview)
+    if RESCHEDULING.intersection(changed):
+        interview.sequence += 1
+        changed["sequence"] = None
     interview.save(update_fields=list(changed))
     is_scheduled = interview.status == InterviewStatus.SCHEDULED
     if "scheduled_date" in changed and is_scheduled:
@@ -47,6 +68,36 @@ def interview_update(*, instance: Interview, data: dict, actor=None) -> Intervie
 def interview_delete(*, instance: Interview, actor=None) -> None:
     """Delete an interview, locked first as `candidate_delete` explains; DoesNotExist if it is gone."""
     lock_for_update(instance).delete()
+
+
+def _check(interview: Interview) -> None:
+    if error := clash_error(interview):
+        raise error
+
+
+def _refusing_clashes(interview: Interview, write: Callable[[], Interview], data: dict | None = None) -> Interview:
+    """
+    Run `write` (a transaction of its own, or a savepoint); when PostgreSQL's exclusion constraint
+    refuses it, that transaction is rolled back and a fresh read names the interview in the way.
+    """
+    try:
+        return write()
+    except IntegrityError as error:
+        if violated_constraint(error) not in CONSTRAINTS:
+            raise
+        conflict = clash_error(_attempted(interview, data))
+        if conflict is None:  # the interview in the way is gone already: the slot is free now
+            return write()
+        raise conflict from error
+
+
+def _attempted(interview: Interview, data: dict | None) -> Interview:
+    """The interview as the refused write would have left it."""
+    if data is None:  # a create: the unsaved interview itself
+        return interview
+    attempted = Interview.objects.get(pk=interview.pk)
+    apply_changes(attempted, data)
+    return attempted
 
 
 def _record(interview: Interview, event: ActivityEvent, actor) -> None:

@@ -6,6 +6,8 @@ The API's error bodies, in the contract's shapes.
   for nested input; errors about the body as a whole name the field "body".
 - 401: {"detail": "Invalid or missing authentication token"}, with `WWW-Authenticate: Bearer`.
 - 404: {"detail": "Candidate not found"} (the model's name) or {"detail": "Not found."}.
+- 409: {"detail": "Interview conflict", "errors": [{"field": "scheduledDate", "message": "…"}]}
+  when a write clashes with what is stored (`Conflict`).
 - 503: {"detail": "Service unavailable: …"} with `Retry-After` when the database does not answer.
 - 500: {"detail": "Internal server error"}, the traceback logged, never an HTML page.
 """
@@ -36,6 +38,23 @@ BODY_FIELD = "body"
 RETRY_AFTER_SECONDS = 5
 
 
+class Conflict(DjangoValidationError):
+    """
+    A write refused because it clashes with what is stored: a 409 in the API. It is Django's
+    ValidationError (keyed by model field names), so forms show it and commands report it.
+    """
+
+    def __init__(self, title: str, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.title = title
+
+
+class ConflictError(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Conflict"
+    default_code = "conflict"
+
+
 class DatabaseUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = "Service unavailable: the database is not answering. Try again shortly."
@@ -44,6 +63,7 @@ class DatabaseUnavailable(exceptions.APIException):
 
 def api_exception_handler(exc, context):
     """DRF's handler first (headers, rollback), then the contract's body shapes."""
+    conflict = exc if isinstance(exc, Conflict) else None
     exc = _as_api_exception(exc, context)
     response = exception_handler(exc, context)
     if response is None:
@@ -56,6 +76,9 @@ def api_exception_handler(exc, context):
         response.data = validation_error_body(response.data)
     elif isinstance(exc, exceptions.ParseError):
         response.data = validation_error_body({BODY_FIELD: [str(exc.detail)]})
+    elif conflict is not None:
+        errors = {_api_field(context.get("view"), field): messages for field, messages in conflict.message_dict.items()}
+        response.data = {"detail": conflict.title, "errors": flatten_errors(errors)}
     return response
 
 
@@ -105,6 +128,8 @@ def csrf_failure(request, reason=""):
 
 def _as_api_exception(exc, context):
     """Turn Django's own exceptions into DRF ones with the contract's messages."""
+    if isinstance(exc, Conflict):
+        return ConflictError(exc.title)
     if isinstance(exc, Http404 | ObjectDoesNotExist):
         return exceptions.NotFound(_not_found_message(context.get("view")))
     if isinstance(exc, DjangoValidationError):
@@ -122,6 +147,13 @@ def _not_found_message(view) -> str:
     if model is None:
         return "Not found."
     return f"{model._meta.verbose_name.capitalize()} not found"
+
+
+def _api_field(view, name: str) -> str:
+    """The view's serializer field for model field `name` (`candidate` → `candidate_id`), else `name`."""
+    serializer = view.get_serializer() if hasattr(view, "get_serializer") else None
+    fields = serializer.fields.items() if serializer is not None else ()
+    return next((field_name for field_name, field in fields if field.source == name), name)
 
 
 def _walk(detail, path=()):

@@ -73,5 +73,9 @@ class InterviewFactory(factory.django.DjangoModelFactory):
         model = Interview
 
     candidate = factory.SubFactory(CandidateFactory)
-    scheduled_date = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=1))
-    interviewer = "Jane Doe"
+    # From tomorrow, an hour apart, each with an interviewer of its own: none double-books anyone, merged
+    # candidates included.
+    scheduled_date = factory.LazyFunction(
+        lambda: timezone.now() + datetime.timedelta(days=1, minutes=61 * Interview.objects.count())
+    )
+    interviewer = factory.Sequence(lambda n: f"Interviewer {n}")

@@ -35,7 +35,10 @@ def calendar(db):
         "last_week": start - 7 * DAY,
         "last_month": start - 30 * DAY,
     }
-    return {name: InterviewFactory(candidate=candidate, scheduled_date=at).id for name, at in moments.items()}
+    # A minute long: "last_night" ends as "today_first" starts, so the candidate is not double-booked.
+    return {
+        name: InterviewFactory(candidate=candidate, scheduled_date=at, duration=1).id for name, at in moments.items()
+    }
 
 
 def test_by_default_today_and_after_come_first_soonest_first_then_the_past_most_recent_first(auth_client, calendar):

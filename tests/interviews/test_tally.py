@@ -50,7 +50,8 @@ def test_the_tally_follows_every_write(auth_client, db):
         "/api/interviews", {"candidateId": candidate.id, "scheduledDate": "2031-03-04T09:07:00Z", "interviewer": "Dana"}
     ).json()
     Interview.objects.bulk_create(
-        Interview(candidate=candidate, scheduled_date=at(h, 59), interviewer="Eve") for h in range(24)
+        Interview(candidate=candidate, scheduled_date=at(h, 59), interviewer="Eve", status="Completed")
+        for h in range(24)
     )
     assert_tally_exact()
     auth_client.put(f"/api/interviews/{created['id']}", {"scheduledDate": "2031-03-05T10:00:00Z"})
@@ -80,7 +81,9 @@ def test_a_days_total_is_its_interviews_in_the_time_zone(auth_client, db, zone):
     candidate = CandidateFactory()
     start = at(0, 0, DAY - datetime.timedelta(days=1))
     moments = [start + datetime.timedelta(minutes=7 * n) for n in range(3 * 24 * 60 // 7)]
-    Interview.objects.bulk_create(Interview(candidate=candidate, scheduled_date=m, interviewer="Dana") for m in moments)
+    Interview.objects.bulk_create(
+        Interview(candidate=candidate, scheduled_date=m, interviewer="Dana", status="Completed") for m in moments
+    )
     with override_settings(TIME_ZONE=zone), timezone.override(zone):
         expected = sum(1 for m in moments if timezone.localtime(m).date() == DAY)
         assert day_total(auth_client, DAY) == expected
@@ -91,7 +94,9 @@ def test_a_days_total_is_its_interviews_in_the_time_zone(auth_client, db, zone):
 def test_a_day_with_a_clock_change_counts_its_own_hours(auth_client, db, day):
     candidate = CandidateFactory()
     moments = [at(0, 0, day) + datetime.timedelta(minutes=15 * n) for n in range(-8, 4 * 30)]
-    Interview.objects.bulk_create(Interview(candidate=candidate, scheduled_date=m, interviewer="Dana") for m in moments)
+    Interview.objects.bulk_create(
+        Interview(candidate=candidate, scheduled_date=m, interviewer="Dana", status="Completed") for m in moments
+    )
     with override_settings(TIME_ZONE="America/New_York"), timezone.override("America/New_York"):
         expected = sum(1 for m in moments if timezone.localtime(m).date() == day)
         assert expected in (23 * 4, 25 * 4)

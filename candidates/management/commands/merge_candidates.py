@@ -1,5 +1,6 @@
 """`manage.py merge_candidates KEEP_ID DUPLICATE_ID…`: fold duplicate records into one."""
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from candidates.models import Candidate
@@ -13,7 +14,7 @@ class Command(BaseCommand):
     help = (
         "Merge the candidates DUPLICATE_ID… into KEEP_ID: their interviews and activity move to it, its "
         "empty fields (phone, skills, experience, notes, résumé and LinkedIn URLs) are filled from them, "
-        "and they are deleted. All or nothing."
+        "and they are deleted. All or nothing: refused when their Scheduled interviews overlap."
     )
 
     def add_arguments(self, parser):
@@ -25,9 +26,12 @@ class Command(BaseCommand):
         if keep in duplicates:
             raise CommandError("KEEP_ID cannot also be a duplicate")
         kept, *others = objects_by_id(Candidate, [keep, *dict.fromkeys(duplicates)])
-        with rolled_back_if(dry_run):
-            merged = candidate_merge(keep=kept, duplicates=others, actor=None)
-            interviews = merged.interviews.count()
+        try:
+            with rolled_back_if(dry_run):
+                merged = candidate_merge(keep=kept, duplicates=others, actor=None)
+                interviews = merged.interviews.count()
+        except ValidationError as error:
+            raise CommandError(f"not merged: {' '.join(error.messages)}") from error
         verb = "Would merge" if dry_run else "Merged"
         self.stdout.write(
             f"{verb} {len(others)} duplicates into candidate {merged.pk} ({merged.full_name}), "
