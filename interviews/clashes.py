@@ -98,9 +98,7 @@ def overlaps(interviews=None) -> Iterator[Overlap]:
     by default), by interviewer then by candidate, each interview in the way named once (a sweep
     in time order).
     """
-    scheduled = (Interview.objects.all() if interviews is None else interviews).filter(
-        status=InterviewStatus.SCHEDULED
-    )
+    scheduled = (Interview.objects.all() if interviews is None else interviews).filter(status=InterviewStatus.SCHEDULED)
     rows = scheduled.order_by("interviewer_key", "scheduled_date", "id").values_list(
         "interviewer_key", "interviewer", "id", "scheduled_date", "ends_at"
     )

@@ -64,7 +64,8 @@ class ChronologicalOrderingFilter(filters.OrderingFilter):
     """django-filter's ordering, ties broken by id in the same direction (a stable order to page through)."""
 
     def filter(self, qs, value):
-        if value in EMPTY_VALUES:
+        value = [param for param in value or () if param]  # "?ordering=," names no field
+        if not value:
             return qs
         ordering = [self.get_ordering_value(param) for param in value]
         return qs.order_by(*ordering, "-id" if ordering[-1].startswith("-") else "id")
@@ -114,4 +115,9 @@ class InterviewFilterSet(filters.FilterSet):
         return split_page(self.qs, "scheduled_date", today, columns, low, high, few=few), None  # total: RowList's
 
     def _given(self) -> set[str]:
-        return {name for name in self.filters if self.form.cleaned_data.get(name) not in EMPTY_VALUES}
+        return {name for name in self.filters if _given(self.form.cleaned_data.get(name))}
+
+
+def _given(value) -> bool:
+    """A filter's value says something: not empty, and not a list of empty names ("?ordering=,")."""
+    return any(value) if isinstance(value, list) else value not in EMPTY_VALUES

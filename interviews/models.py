@@ -3,6 +3,7 @@
 import datetime
 import unicodedata
 
+from django.conf import settings
 from django.contrib.postgres.fields import RangeBoundary, RangeOperators
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -160,3 +161,17 @@ class InterviewTally(models.Model):
 
     def __str__(self):
         return f"{self.count} from {self.starts:%Y-%m-%d %H:%M}"
+
+
+class CalendarFeed(models.Model):
+    """
+    A user's calendar subscription: the feed URL is signed with SECRET_KEY over the user and this
+    version (nothing secret is stored); replacing the URL moves the version on, and the old URL
+    stops working.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    version = models.PositiveIntegerField(default=1)
+
+    def __str__(self):
+        return f"Calendar feed of {self.user} (version {self.version})"

@@ -3,8 +3,10 @@
 from rest_framework import serializers
 
 from candidates.models import Candidate
-from interviews.models import Interview
+from interviews.models import MAX_DURATION_MINUTES, Interview
+from recruitos.dates import DAY_OUT_OF_RANGE, day_in_range
 from recruitos.serializers import ContractModelSerializer
+from recruitos.text import PlainText
 
 
 class InterviewSerializer(ContractModelSerializer):
@@ -26,3 +28,39 @@ class InterviewSerializer(ContractModelSerializer):
             "notes", "rating",
         ]  # fmt: skip
         read_only_fields = ["id"]
+
+
+class AvailabilityQuerySerializer(serializers.Serializer):
+    """The query of `GET /api/interviews/availability`."""
+
+    interviewer = serializers.CharField(max_length=200, validators=[PlainText()], help_text="The interviewer's name")
+    date = serializers.DateField(input_formats=["iso-8601"], help_text="A day in TIME_ZONE: YYYY-MM-DD")
+    duration = serializers.IntegerField(
+        min_value=1, max_value=MAX_DURATION_MINUTES, default=60, help_text="Minutes the window must last (default 60)"
+    )
+
+    def validate_date(self, value):
+        if not day_in_range(value):
+            raise serializers.ValidationError(DAY_OUT_OF_RANGE)
+        return value
+
+
+class TimeWindowSerializer(serializers.Serializer):
+    """A free window: from `start` to `end`."""
+
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+
+
+class CalendarFeedSerializer(serializers.Serializer):
+    """The secret address a calendar app subscribes to; it works without a header until replaced."""
+
+    url = serializers.URLField()
+
+
+class CalendarFeedQuerySerializer(serializers.Serializer):
+    """The query of `/api/calendar-feed`: one interviewer's interviews, or everyone's."""
+
+    interviewer = serializers.CharField(
+        max_length=200, required=False, validators=[PlainText()], help_text="Only this interviewer's interviews"
+    )

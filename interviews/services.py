@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from dashboard.models import ActivityEvent
 from dashboard.services import activity_record
 from interviews.clashes import CONSTRAINTS, clash_error
-from interviews.models import Interview, InterviewStatus
+from interviews.models import CalendarFeed, Interview, InterviewStatus
 from recruitos.services import apply_changes, lock_for_update, violated_constraint
 
 STATUS_EVENTS = {
@@ -103,3 +103,13 @@ def _attempted(interview: Interview, data: dict | None) -> Interview:
 def _record(interview: Interview, event: ActivityEvent, actor) -> None:
     rating = str(interview.rating) if event == ActivityEvent.COMPLETED and interview.rating else ""
     activity_record(event=event, candidate=interview.candidate, interview=interview, detail=rating, actor=actor)
+
+
+@transaction.atomic
+def calendar_feed_replace(*, user) -> CalendarFeed:
+    """A new secret calendar address for `user`: every earlier one stops working."""
+    feed, created = CalendarFeed.objects.select_for_update().get_or_create(user=user)
+    if not created:
+        feed.version += 1
+        feed.save(update_fields=["version"])
+    return feed

@@ -9,6 +9,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
+from rest_framework.mixins import ListModelMixin
 
 from recruitos.pagination import TOTAL_COUNT_HEADER, StrictLimitOffsetPagination, UncountedLimitOffsetPagination
 
@@ -31,6 +32,21 @@ class ValidationErrorSerializer(serializers.Serializer):
     errors = FieldErrorSerializer(many=True)
 
 
+#: The contract's error bodies by status, for operations that declare their responses in full
+#: (`@extend_schema(responses=…)` replaces what ContractAutoSchema would add).
+ERROR_BODIES = {
+    400: ValidationErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer,
+    409: ValidationErrorSerializer, 429: ErrorSerializer, 503: ErrorSerializer,
+}  # fmt: skip
+#: What any operation that needs a key or a session may answer.
+SIGNED_IN = (401, 403, 429, 503)
+
+
+def errors(*codes: int) -> dict:
+    """{code: body} of these statuses, for `@extend_schema(responses={200: …, **errors(400, *SIGNED_IN)})`."""
+    return {code: ERROR_BODIES[code] for code in codes}
+
+
 class ContractAutoSchema(AutoSchema):
     """AutoSchema with the contract's shared error responses and list header, through its public hooks."""
 
@@ -46,6 +62,12 @@ class ContractAutoSchema(AutoSchema):
         for code, serializer in self._error_responses().items():
             responses.setdefault(code, serializer)
         return responses
+
+    def get_filter_backends(self):
+        """As AutoSchema's, and for a list written in another format (a calendar), whose body is a string."""
+        if self.method == "GET" and isinstance(self.view, ListModelMixin) and not self._is_list():
+            return getattr(self.view, "filter_backends", [])
+        return super().get_filter_backends()
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())

@@ -151,6 +151,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+# An interviewer's working day in TIME_ZONE, for `GET /api/interviews/availability`: HH:MM-HH:MM.
+WORKING_HOURS = env.str("WORKING_HOURS", default="09:00-17:00")
 USE_I18N = True
 USE_TZ = True
 

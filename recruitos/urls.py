@@ -14,7 +14,13 @@ from rest_framework.routers import SimpleRouter
 from accounts.views import HomeView, MeView, SignInView
 from candidates.views import CandidateViewSet
 from dashboard.views import ActivityViewSet, DashboardStatsView
-from interviews.views import InterviewViewSet
+from interviews.views import (
+    CalendarFeedEventsView,
+    CalendarFeedView,
+    InterviewCalendarView,
+    InterviewEventView,
+    InterviewViewSet,
+)
 from recruitos.exceptions import api_not_found
 from recruitos.views import HealthView, SchemaView
 
@@ -38,6 +44,11 @@ urlpatterns = [
     re_path(r"^api/schema/?$", SchemaView.as_view(), name="schema"),
     re_path(r"^api/docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     re_path(r"^api/dashboard/stats/?$", DashboardStatsView.as_view(), name="dashboard-stats"),
+    # Before the router's, whose /interviews/{id} would take "12.ics" for an id.
+    re_path(r"^api/interviews\.ics$", InterviewCalendarView.as_view(), name="interview-calendar"),
+    re_path(r"^api/interviews/(?P<pk>[^/]+)\.ics$", InterviewEventView.as_view(), name="interview-event"),
+    re_path(r"^api/calendar-feed/?$", CalendarFeedView.as_view(), name="calendar-feed"),
+    re_path(r"^api/calendar-feed\.ics$", CalendarFeedEventsView.as_view(), name="calendar-feed-events"),
     path("api/", include(router.urls)),
     re_path(r"^api(?:/[\s\S]*)?$", api_not_found),  # any character, an encoded newline too
 ]

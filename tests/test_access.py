@@ -21,8 +21,9 @@ def test_every_route_the_router_knows_refuses_requests_without_a_key(api_client,
     candidate = CandidateFactory()
     urls = router_urls(candidate.pk)
     assert set(urls) == {"/api/candidates", f"/api/candidates/{candidate.pk}", "/api/interviews",
-                         f"/api/interviews/{candidate.pk}", "/api/activity"}  # fmt: skip
-    for url in [*urls, "/api/dashboard/stats"]:
+                         f"/api/interviews/{candidate.pk}", "/api/activity", "/api/interviews/availability"}  # fmt: skip
+    calendars = ["/api/interviews.ics", f"/api/interviews/{candidate.pk}.ics", "/api/calendar-feed"]
+    for url in [*urls, "/api/dashboard/stats", *calendars]:
         for method in ["get", "post", "put", "patch", "delete"]:
             response = getattr(api_client, method)(url, {}, format="json")
             assert response.status_code == 401, (method, url, response.status_code)
@@ -30,9 +31,12 @@ def test_every_route_the_router_knows_refuses_requests_without_a_key(api_client,
 
 def test_only_health_schema_and_docs_answer_without_a_key(api_client, db):
     api_patterns = [str(p.pattern) for p in get_resolver().url_patterns if "api" in str(p.pattern)]
-    assert len(api_patterns) == 7  # me, health, schema, docs, stats, the router, the JSON 404
+    # me, health, schema, docs, stats, two calendars, the feed's address and the feed, the router, the JSON 404
+    assert len(api_patterns) == 11
     for url in PUBLIC:
         assert api_client.get(url).status_code == 200, url
+    # The feed answers without a key only to its secret (tests/interviews/test_calendars.py).
+    assert api_client.get("/api/calendar-feed.ics").status_code == 404
 
 
 def test_the_admin_refuses_posts_without_a_csrf_token(db):

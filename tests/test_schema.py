@@ -33,8 +33,9 @@ def test_the_docs_serve_their_own_assets(api_client, db):
 
 def test_paths_are_the_contracts(schema):
     assert sorted(schema["paths"]) == [
-        "/api/activity", "/api/candidates", "/api/candidates/{id}", "/api/dashboard/stats", "/api/health",
-        "/api/interviews", "/api/interviews/{id}", "/api/me",
+        "/api/activity", "/api/calendar-feed", "/api/calendar-feed.ics", "/api/candidates", "/api/candidates/{id}",
+        "/api/dashboard/stats", "/api/health", "/api/interviews", "/api/interviews.ics", "/api/interviews/availability",
+        "/api/interviews/{id}", "/api/interviews/{id}.ics", "/api/me",
     ]  # fmt: skip
 
 
@@ -72,7 +73,8 @@ def test_a_key_or_a_session_guards_everything_but_health(schema):
     }
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
-            expected = [] if path == "/api/health" else [{"tokenAuth": []}, {"cookieAuth": []}]
+            public = path in ("/api/health", "/api/calendar-feed.ics")  # the feed: its secret is the token
+            expected = [] if public else [{"tokenAuth": []}, {"cookieAuth": []}]
             assert operation.get("security", []) == expected, (method, path)
 
 

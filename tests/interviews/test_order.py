@@ -136,3 +136,8 @@ def test_a_candidate_with_more_interviews_than_are_read_at_once_gets_the_same_or
         monkeypatch.setattr(sql, "FEW", few)
         assert ids(auth_client.get(f"/api/interviews?candidateId={candidate.id}")) == expected
         assert ids(auth_client.get(f"/api/interviews?candidateId={candidate.id}&limit=4&offset=4")) == expected[4:8]
+
+
+def test_an_ordering_that_names_no_field_is_the_default_order(auth_client, calendar):
+    assert ids(auth_client.get("/api/interviews", {"ordering": ","})) == ids(auth_client.get("/api/interviews"))
+    assert auth_client.get("/api/interviews.ics", {"ordering": ","}).status_code == 200
