@@ -32,24 +32,20 @@ def book(client, candidate=None, **fields):
     return client.post("/api/interviews", body, format="json")
 
 
+def busy(field: str, who: str, interview) -> dict:
+    """The 409 for `who` (on `field`) being busy with `interview`, 15:00-16:00 UTC on 2031-03-04."""
+    message = (
+        f"{who} already has an interview from 2031-03-04T15:00:00Z to 2031-03-04T16:00:00Z (interview {interview.pk})."
+    )
+    return {"detail": "Interview conflict", "errors": [{"field": field, "message": message}]}
+
+
 def interviewer_busy(interview) -> dict:
-    return {
-        "detail": "Interview conflict",
-        "errors": [{"field": "scheduledDate", "message": (
-            f"Michael Chen already has an interview from 2031-03-04T15:00:00Z to 2031-03-04T16:00:00Z "
-            f"(interview {interview.pk})."
-        )}],
-    }  # fmt: skip
+    return busy("scheduledDate", "Michael Chen", interview)
 
 
 def candidate_busy(interview) -> dict:
-    return {
-        "detail": "Interview conflict",
-        "errors": [{"field": "candidateId", "message": (
-            f"John Doe already has an interview from 2031-03-04T15:00:00Z to 2031-03-04T16:00:00Z "
-            f"(interview {interview.pk})."
-        )}],
-    }  # fmt: skip
+    return busy("candidateId", "John Doe", interview)
 
 
 def test_booking_a_busy_interviewer_is_a_409_naming_the_interview_in_the_way(auth_client, michaels_three_oclock):
