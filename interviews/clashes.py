@@ -46,11 +46,9 @@ def clashes(interview: Interview) -> list[Clash]:
         return []
     start, end = interview.scheduled_date, interview.computed_end()
     key = interviewer_key(interview.interviewer or "")
-    who = (
-        Q(interviewer_key=key) | Q(candidate_id=interview.candidate_id)
-        if interview.candidate_id
-        else Q(interviewer_key=key)
-    )
+    who = Q(interviewer_key=key)
+    if interview.candidate_id:  # a new row on a new candidate's page has none yet
+        who |= Q(candidate_id=interview.candidate_id)
     nearby = (
         Interview.objects.filter(who, status=InterviewStatus.SCHEDULED)
         .filter(scheduled_date__gt=start - LONGEST, scheduled_date__lt=end, ends_at__gt=start)
@@ -85,11 +83,7 @@ class Overlap:
     second: tuple
 
     def __str__(self) -> str:
-        (a, a_start, a_end), (b, b_start, b_end) = self.first, self.second
-        return (
-            f"{self.shared}: interview {a} ({utc_text(a_start)} to {utc_text(a_end)}) overlaps "
-            f"interview {b} ({utc_text(b_start)} to {utc_text(b_end)})"
-        )
+        return f"{self.shared}: {_described(self.first)} overlaps {_described(self.second)}"
 
 
 def overlaps(interviews=None) -> Iterator[Overlap]:
@@ -116,11 +110,9 @@ def merge_clash_error(candidate_ids: list[int], name: str) -> Conflict | None:
     overlap = next(_sweep(((None, name), row) for row in rows), None)
     if overlap is None:
         return None
-    (first, first_start, first_end), (second, second_start, second_end) = overlap.first, overlap.second
     message = (
-        f"Merged, {name} would have overlapping interviews: interview {first} ({utc_text(first_start)} to "
-        f"{utc_text(first_end)}) and interview {second} ({utc_text(second_start)} to {utc_text(second_end)}). "
-        "Move or cancel one of them first."
+        f"Merged, {name} would have overlapping interviews: {_described(overlap.first)} and "
+        f"{_described(overlap.second)}. Move or cancel one of them first."
     )
     return Conflict(CONFLICT, {"candidate": [message]})
 
@@ -128,14 +120,12 @@ def merge_clash_error(candidate_ids: list[int], name: str) -> Conflict | None:
 def rows_clash_error(interviews: list[Interview]) -> ValidationError | None:
     """A form error if two of these interviews of one candidate (rows of one form, not yet saved) overlap."""
     scheduled = [i for i in interviews if i.status == InterviewStatus.SCHEDULED and i.scheduled_date and i.duration]
-    latest_end = None
-    for start, end in sorted((i.scheduled_date, i.computed_end()) for i in scheduled):
-        if latest_end is not None and start < latest_end:
-            return ValidationError(
-                f"Two of these interviews overlap at {utc_text(start)}: the candidate cannot attend both."
-            )
-        latest_end = max(end, latest_end or end)
-    return None
+    rows = sorted((i.scheduled_date, i.computed_end()) for i in scheduled)
+    overlap = next(_sweep(((None, ""), (index, *row)) for index, row in enumerate(rows)), None)  # no ids yet
+    if overlap is None:
+        return None
+    start = overlap.second[1]
+    return ValidationError(f"Two of these interviews overlap at {utc_text(start)}: the candidate cannot attend both.")
 
 
 def _sweep(rows) -> Iterator[Overlap]:
@@ -149,6 +139,11 @@ def _sweep(rows) -> Iterator[Overlap]:
             yield Overlap(label, tuple(latest), tuple(row))
         if row[2] > latest[2]:
             latest = row
+
+
+def _described(row: tuple) -> str:
+    pk, start, end = row
+    return f"interview {pk} ({utc_text(start)} to {utc_text(end)})"
 
 
 def utc_text(moment: datetime.datetime) -> str:

@@ -24,6 +24,8 @@ STATUS_EVENTS = {
 }
 #: Changes a calendar must show again: the event's SEQUENCE grows with each.
 RESCHEDULING = {"scheduled_date", "duration", "status"}
+#: Writes that meet the exclusion constraint, then find nothing in the way, try again this often.
+RACE_ATTEMPTS = 3
 
 
 def interview_create(*, data: dict, actor=None) -> Interview:
@@ -79,16 +81,18 @@ def _refusing_clashes(interview: Interview, write: Callable[[], Interview], data
     """
     Run `write` (a transaction of its own, or a savepoint); when PostgreSQL's exclusion constraint
     refuses it, that transaction is rolled back and a fresh read names the interview in the way.
+    If that interview is gone already (cancelled, moved), the slot is free: one more try.
     """
-    try:
-        return write()
-    except IntegrityError as error:
-        if violated_constraint(error) not in CONSTRAINTS:
-            raise
-        conflict = clash_error(_attempted(interview, data))
-        if conflict is None:  # the interview in the way is gone already: the slot is free now
+    for attempt in range(RACE_ATTEMPTS):
+        try:
             return write()
-        raise conflict from error
+        except IntegrityError as error:
+            if violated_constraint(error) not in CONSTRAINTS:
+                raise
+            if conflict := clash_error(_attempted(interview, data)):
+                raise conflict from error
+            if attempt == RACE_ATTEMPTS - 1:
+                raise
 
 
 def _attempted(interview: Interview, data: dict | None) -> Interview:

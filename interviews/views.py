@@ -121,15 +121,15 @@ class CalendarFeedView(GenericAPIView):
     serializer_class = CalendarFeedSerializer
 
     def get(self, request, *args, **kwargs):
-        return Response({"url": self._url(request)})
+        return Response({"url": self._url(request, self._interviewer(request))})
 
     def post(self, request, *args, **kwargs):
-        interviewer = self._interviewer(request)
+        interviewer = self._interviewer(request)  # a bad query is a 400 before anything changes
         calendar_feed_replace(user=request.user)
         return Response({"url": self._url(request, interviewer)}, status=status.HTTP_201_CREATED)
 
-    def _url(self, request, interviewer=None) -> str:
-        interviewer = interviewer if interviewer is not None else self._interviewer(request)
+    @staticmethod
+    def _url(request, interviewer: str) -> str:
         query = urlencode({"token": feed_token(request.user, interviewer)})
         return request.build_absolute_uri(f"{reverse('calendar-feed-events')}?{query}")
 
