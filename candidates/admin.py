@@ -22,6 +22,8 @@ from candidates.services import (
     candidate_merge,
     candidate_update,
 )
+from history.admin import HistoryAdminMixin
+from history.models import Via
 from interviews.clashes import rows_clash_error
 from interviews.models import Interview
 from interviews.services import interview_create, interview_delete, interview_update
@@ -63,7 +65,7 @@ class ImportForm(forms.Form):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(ServiceModelAdmin):
+class CandidateAdmin(HistoryAdminMixin, ServiceModelAdmin):
     """Candidates; every save, inline edit, action and delete goes through the services."""
 
     list_display = [
@@ -125,7 +127,7 @@ class CandidateAdmin(ServiceModelAdmin):
             self.message_user(request, "Select at least two candidates to merge.", messages.WARNING)
             return
         try:
-            merged = candidate_merge(keep=keep, duplicates=duplicates, actor=request.user)
+            merged = candidate_merge(keep=keep, duplicates=duplicates, actor=request.user, via=Via.ADMIN)
         except ValidationError as error:
             self.message_user(request, f"Not merged: {' '.join(error.messages)}", messages.ERROR)
             return
@@ -134,14 +136,14 @@ class CandidateAdmin(ServiceModelAdmin):
     @admin.action(description="Anonymize selected candidates (erase personal data)", permissions=["change"])
     def anonymize(self, request, queryset):
         for candidate in queryset:
-            candidate_anonymize(instance=candidate, actor=request.user)
+            candidate_anonymize(instance=candidate, actor=request.user, via=Via.ADMIN)
         self.message_user(request, f"Anonymized {len(queryset)} candidates.")
 
     def _update_each(self, request, queryset, data, done):
         failed = []
         for candidate in queryset:
             try:
-                candidate_update(instance=candidate, data=data, actor=request.user)
+                candidate_update(instance=candidate, data=data, actor=request.user, via=Via.ADMIN)
             except ValidationError:
                 failed.append(candidate.full_name)
         self.message_user(request, f"{len(queryset) - len(failed)} candidates {done}.")
@@ -176,7 +178,9 @@ class CandidateAdmin(ServiceModelAdmin):
         errors = []
         try:
             upload.seek(0)
-            result, _ = import_file(upload.file, upload.name, dry_run=dry_run, on_error=errors.append)
+            result, _ = import_file(
+                upload.file, upload.name, dry_run=dry_run, on_error=errors.append, actor=request.user
+            )
         except ImportFileError as exc:
             self.message_user(request, f"{upload.name}: {exc}", messages.ERROR)
             return HttpResponseRedirect(request.path)

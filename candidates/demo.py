@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from candidates.models import Candidate, Phase, Source, Status
 from dashboard.models import Activity, ActivityEvent
+from history import services as history
+from history.models import Action, HistoryRecord, Subject, Via
 from interviews.models import Interview, InterviewStatus, InterviewType, interviewer_key
 
 FIRST_NAMES = (
@@ -46,6 +48,8 @@ INTERVIEWERS = ["Jane Doe", "John Smith", "Alex Kim", "Maria Lopez", "Sam Patel"
 #: Then as many more as the size needs, one interviewer per this many candidates.
 CANDIDATES_PER_INTERVIEWER = 50
 PHASE_TWO = {Status.TECHNICAL_INTERVIEW, Status.FINAL_INTERVIEW, Status.OFFER_EXTENDED, Status.HIRED}
+#: The stages a candidate passes on the way to being hired; Rejected can follow any but the last.
+FORWARD = [s for s in Status if s != Status.REJECTED]
 
 
 def seed_demo_data(
@@ -61,10 +65,16 @@ def seed_demo_data(
     for start in range(0, candidates, batch_size):
         numbers = range(first_number + start, first_number + min(start + batch_size, candidates))
         people = Candidate.objects.bulk_create([_candidate(rng, number, now) for number in numbers])
-        Interview.objects.bulk_create(
+        booked = Interview.objects.bulk_create(
             diary.booked(_interview(rng, person, now, interviewers))
             for person in people
             for _ in range(interviews_per_candidate)
+        )
+        history.history_save(
+            [
+                *(record for person in people for record in _pipeline_history(person)),
+                *(history.created(interview, via=Via.COMMAND) for interview in booked),
+            ]
         )
         Activity.objects.bulk_create(
             Activity(
@@ -99,6 +109,44 @@ def _candidate(rng: random.Random, number: int, now: datetime.datetime) -> Candi
         notes=rng.choice(NOTES),
         linkedin_url=f"https://www.linkedin.com/in/{first}-{last}-{number}".lower(),
     )
+
+
+def _pipeline_history(person: Candidate) -> list[HistoryRecord]:
+    """
+    A made-up past for a demo candidate: created as New on the day they applied, then moved
+    stage by stage to their status by `lastUpdated`, so that the pipeline report has times to show.
+    """
+    rng = random.Random(person.pk)
+    if person.status == Status.REJECTED:
+        path = [*FORWARD[: rng.randint(1, 5)], Status.REJECTED]
+    else:
+        path = FORWARD[: FORWARD.index(person.status) + 1]
+    span = person.last_updated - person.applied_date
+    moments = sorted(person.applied_date + span * rng.random() for _ in path[1:])
+    created = history.created(person, via=Via.COMMAND, at=person.applied_date)
+    created.changes.update(status={"from": None, "to": Status.NEW.value}, phase={"from": None, "to": Phase.ONE.value})
+    created.status = Status.NEW
+    records, entered_at = [created], person.applied_date
+    for left, entered, at in zip(path[:-1], path[1:], moments, strict=True):
+        changes = {"status": {"from": left.value, "to": entered.value}}
+        if entered in PHASE_TWO and left not in PHASE_TWO:
+            changes["phase"] = {"from": Phase.ONE.value, "to": Phase.TWO.value}
+        records.append(
+            HistoryRecord(
+                subject=Subject.CANDIDATE,
+                object_id=person.pk,
+                candidate_id=person.pk,
+                at=at,
+                via=Via.COMMAND,
+                action=Action.UPDATED,
+                changes=changes,
+                status=entered,
+                left_status=left,
+                time_in_left_status=at - entered_at,
+            )
+        )
+        entered_at = at
+    return records
 
 
 def _interviewers(count: int) -> list[str]:

@@ -192,8 +192,9 @@ def _read_json(file) -> Iterator[tuple[int, object]]:
 class CandidateImporter:
     """Validate and write rows in batches; report bad rows through `on_error`."""
 
-    def __init__(self, *, dry_run: bool = False, batch_size: int = 1000, on_error: Callable = print):
+    def __init__(self, *, dry_run: bool = False, batch_size: int = 1000, on_error: Callable = print, actor=None):
         self.dry_run = dry_run
+        self.actor = actor
         self.batch_size = batch_size
         self.on_error = on_error
         self.result = ImportResult()
@@ -232,7 +233,7 @@ class CandidateImporter:
         self.result.updated += len(updates)
         self.result.unchanged += len({_email_key(row) for _, row in batch} & existing.keys()) - len(updates)
         if not self.dry_run:
-            candidate_bulk_write(new=list(new.values()), changed=updates)
+            candidate_bulk_write(new=list(new.values()), changed=updates, actor=self.actor)
 
     @staticmethod
     def _existing_by_email(batch) -> dict[str, Candidate]:
@@ -287,13 +288,13 @@ def _set(candidate: Candidate, data: dict) -> None:
         setattr(candidate, name, value)
 
 
-def _net_changes(candidate: Candidate, before: dict, now) -> tuple[Candidate, set]:
-    """The fields whose value after all of the batch's rows differs from the stored one."""
-    fields = {name for name, old in before.items() if getattr(candidate, name) != old}
-    if fields and "last_updated" not in fields:
+def _net_changes(candidate: Candidate, before: dict, now) -> tuple[Candidate, dict]:
+    """{field: stored value} of the fields whose value after all of the batch's rows differs from the stored one."""
+    changed = {name: old for name, old in before.items() if getattr(candidate, name) != old}
+    if changed and "last_updated" not in changed:
+        changed["last_updated"] = candidate.last_updated
         candidate.last_updated = now
-        fields.add("last_updated")
-    return candidate, fields
+    return candidate, changed
 
 
 def _email_key(row) -> str:
@@ -309,15 +310,17 @@ def import_file(
     batch_size: int = 1000,
     on_error: Callable = print,
     progress: Callable = iter,
+    actor=None,
 ) -> tuple[ImportResult, SyncRun | None]:
     """
     Import a whole file as one sync run: "syncing" while it runs, then "synced" with its
     counts and a feed entry, or "error" if it dies (ImportFileError or anything else).
     A dry run validates and counts without writing anything, the run record included.
+    `actor`: who runs it, for the history records (none: the system).
     """
     rows = ignored_fields(read_rows(file, name), on_error)
     run = None if dry_run else sync_run_start(source=name)
-    importer = CandidateImporter(dry_run=dry_run, batch_size=batch_size, on_error=on_error)
+    importer = CandidateImporter(dry_run=dry_run, batch_size=batch_size, on_error=on_error, actor=actor)
     counts = importer.result
     try:
         importer.run(progress(rows))

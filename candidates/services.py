@@ -1,7 +1,8 @@
 """
 Writes to candidates: the one implementation the API, the admin and the commands call.
 
-Each write and the activity it records share one transaction.
+Each write, the activity it records and its history records share one transaction. `via`
+names the interface the change came through (`history.models.Via`); commands are the default.
 """
 
 from contextlib import contextmanager
@@ -14,6 +15,8 @@ from django.utils import timezone
 from candidates.models import Candidate, Status
 from dashboard.models import ActivityEvent
 from dashboard.services import activity_for, activity_forget_candidates, activity_reassign, activity_record
+from history import services as history
+from history.models import Via
 from interviews.clashes import merge_clash_error
 from interviews.models import Interview
 from recruitos.admin import admin_log_forget
@@ -24,18 +27,19 @@ EMAIL_CONSTRAINT = "candidate_email_unique_ci"
 EMAIL_TAKEN = "A candidate with this email already exists."
 
 
-def candidate_create(*, data: dict, actor=None) -> Candidate:
-    """Store a new candidate and its "applied" entry together (one statement on PostgreSQL)."""
+def candidate_create(*, data: dict, actor=None, via: Via = Via.COMMAND) -> Candidate:
+    """Store a new candidate, its "applied" entry and its history record together (one statement on PostgreSQL)."""
     now = timezone.now()
     candidate = Candidate(**{"applied_date": now, "last_updated": now, **data})
     applied = activity_for(event=ActivityEvent.APPLIED, candidate=candidate, detail=candidate.position, actor=actor)
+    record = history.created(candidate, actor=actor, via=via, at=now)
     with _email_taken_is_invalid():
-        insert_together(candidate, applied, "candidate")
+        insert_together(candidate, [(applied, ["candidate"]), (record, ["object_id", "candidate"])])
     return candidate
 
 
 @transaction.atomic
-def candidate_update(*, instance: Candidate, data: dict, actor=None) -> Candidate:
+def candidate_update(*, instance: Candidate, data: dict, actor=None, via: Via = Via.COMMAND) -> Candidate:
     """Write the fields of `data` that change; `lastUpdated` moves only when something does."""
     candidate = lock_for_update(instance)
     changed = apply_changes(candidate, data)
@@ -45,22 +49,22 @@ def candidate_update(*, instance: Candidate, data: dict, actor=None) -> Candidat
         candidate.last_updated = timezone.now()
     _save(candidate, update_fields=[*changed, "last_updated"])
     _record_pipeline_moves(candidate, changed, actor)
+    history.history_save([history.updated(candidate, changed, actor=actor, via=via)])
     return candidate
 
 
 @transaction.atomic
-def candidate_delete(*, instance: Candidate, actor=None) -> None:
+def candidate_delete(*, instance: Candidate, actor=None, via: Via = Via.COMMAND) -> None:
     """
     Delete a candidate and their interviews; DoesNotExist if someone else got there first.
 
     The row is locked first, so a concurrent update (which adds activity linked to the
     candidate) finishes before the delete gathers what to unlink, or finds the row gone.
     Their name leaves the activity feed with them (`dashboard.models.forget_candidate`);
-    the deletion stays in it, nameless.
+    the deletion stays in it, nameless, and their history stays with their personal values erased.
     """
     candidate = lock_for_update(instance)
-    admin_log_forget(Candidate, [candidate.pk])
-    candidate.delete()
+    _erase_and_delete([candidate], actor=actor, via=via)
     activity_record(event=ActivityEvent.DELETED, actor=actor)
 
 
@@ -72,7 +76,7 @@ ERASED_FIELDS = ["phone", "notes", "resume_url", "linkedin_url"]
 
 
 @transaction.atomic
-def candidate_merge(*, keep: Candidate, duplicates: list[Candidate], actor=None) -> Candidate:
+def candidate_merge(*, keep: Candidate, duplicates: list[Candidate], actor=None, via: Via = Via.COMMAND) -> Candidate:
     """
     Fold duplicate records into `keep`: their interviews and activity move to it, its empty
     fields are filled from them (first duplicate first), and they are deleted. A Conflict (and
@@ -86,56 +90,96 @@ def candidate_merge(*, keep: Candidate, duplicates: list[Candidate], actor=None)
         raise Candidate.DoesNotExist
     target, sources = locked[keep.pk], [locked[pk] for pk in ids]
     fills = {field: _first_value(sources, field) for field in MERGE_FILLS if getattr(target, field) in (None, "")}
-    apply_changes(target, {field: value for field, value in fills.items() if value is not None})
+    filled = apply_changes(target, {field: value for field, value in fills.items() if value is not None})
     if conflict := merge_clash_error([target.pk, *ids], target.full_name):
         raise conflict
-    Interview.objects.filter(candidate_id__in=ids).update(candidate=target)
+    moved = list(Interview.objects.filter(candidate_id__in=ids).order_by("pk"))
+    Interview.objects.filter(pk__in=[interview.pk for interview in moved]).update(candidate=target)
+    history.history_reassign(from_candidate_ids=ids, to=target)
+    history.history_save(_moved_to(moved, target, actor=actor, via=via))
     activity_reassign(from_candidate_ids=ids, to=target)
-    Candidate.objects.filter(pk__in=ids).delete()
-    admin_log_forget(Candidate, ids)
+    _erase_and_delete(sources, actor=actor, via=via)
     target.last_updated = timezone.now()
     target.save()
+    history.history_save([history.updated(target, filled, actor=actor, via=via)])
     activity_record(event=ActivityEvent.MERGED, candidate=target, count=len(ids), actor=actor)
     return target
 
 
 @transaction.atomic
-def candidate_anonymize(*, instance: Candidate, actor=None) -> Candidate:
+def candidate_anonymize(*, instance: Candidate, actor=None, via: Via = Via.COMMAND) -> Candidate:
     """
     Erase a candidate's personal data everywhere (GDPR): name, email, contact details and
     notes, their interviews' notes, and their name in the feed. The record stays, so the
     dashboard's counts do not change.
     """
     candidate = lock_for_update(instance)
-    candidate.first_name, candidate.last_name = ANONYMOUS_FIRST_NAME, ANONYMOUS_LAST_NAME
-    candidate.email = f"anonymized-{candidate.pk}@anonymized.invalid"
-    for field in ERASED_FIELDS:
-        setattr(candidate, field, None)
+    erased = apply_changes(
+        candidate,
+        {
+            "first_name": ANONYMOUS_FIRST_NAME,
+            "last_name": ANONYMOUS_LAST_NAME,
+            "email": f"anonymized-{candidate.pk}@anonymized.invalid",
+            **dict.fromkeys(ERASED_FIELDS),
+        },
+    )
     candidate.last_updated = timezone.now()
     candidate.save()
-    Interview.objects.filter(candidate=candidate).update(notes=None)
+    with_notes = list(Interview.objects.filter(candidate=candidate, notes__isnull=False).order_by("pk"))
+    Interview.objects.filter(pk__in=[interview.pk for interview in with_notes]).update(notes=None)
+    history.history_save(
+        [
+            history.updated(candidate, erased, actor=actor, via=via),
+            *(history.updated(interview, {"notes": None}, actor=actor, via=via) for interview in with_notes),
+        ]
+    )
+    history.history_erase(candidate_ids=[candidate.pk])
     activity_forget_candidates(candidate_ids=[candidate.pk])
     admin_log_forget(Candidate, [candidate.pk])
     activity_record(event=ActivityEvent.ANONYMIZED, actor=actor)
     return candidate
 
 
-def candidates_purge(*, queryset, actor=None, batch_size: int = 1000) -> int:
+def candidates_purge(*, queryset, actor=None, via: Via = Via.COMMAND, batch_size: int = 1000) -> int:
     """
-    Delete the candidates of `queryset` (retention), with their interviews and their names
-    in the feed, a batch per transaction; one feed entry says how many went.
+    Delete the candidates of `queryset` (retention), with their interviews, their names in the
+    feed and their personal values in history, a batch per transaction; one feed entry says how
+    many went.
     """
     purged = 0
     while ids := list(queryset.order_by("pk").values_list("pk", flat=True)[:batch_size]):
         with transaction.atomic():
-            locked = list(
-                Candidate.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True)
-            )
-            purged += Candidate.objects.filter(pk__in=locked).delete()[1].get(Candidate._meta.label, 0)
-            admin_log_forget(Candidate, locked)
+            locked = list(Candidate.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+            _erase_and_delete(locked, actor=actor, via=via)
+            purged += len(locked)
     if purged:
         activity_record(event=ActivityEvent.PURGED, count=purged, actor=actor)
     return purged
+
+
+def _erase_and_delete(candidates: list[Candidate], *, actor, via: Via) -> None:
+    """
+    Delete locked candidates with their interviews, recording each deletion; then erase their
+    personal values from history and the admin's log.
+    """
+    ids = [candidate.pk for candidate in candidates]
+    interviews = Interview.objects.filter(candidate_id__in=ids).order_by("pk")
+    history.history_save(
+        [
+            *(history.deleted(candidate, actor=actor, via=via, erase=True) for candidate in candidates),
+            *(history.deleted(interview, actor=actor, via=via, erase=True) for interview in interviews),
+        ]
+    )
+    Candidate.objects.filter(pk__in=ids).delete()
+    history.history_erase(candidate_ids=ids)
+    admin_log_forget(Candidate, ids)
+
+
+def _moved_to(interviews: list[Interview], target: Candidate, *, actor, via: Via):
+    """The records of interviews that a merge moved to `target`."""
+    for interview in interviews:
+        before, interview.candidate = interview.candidate_id, target
+        yield history.updated(interview, {"candidate": before}, actor=actor, via=via)
 
 
 def _first_value(candidates: list[Candidate], field: str):
@@ -178,16 +222,19 @@ def _email_taken_is_invalid():
         raise
 
 
-def candidate_bulk_write(*, new: list[tuple[Candidate, set]], changed: list[tuple[Candidate, set]]) -> None:
+def candidate_bulk_write(
+    *, new: list[tuple[Candidate, set]], changed: list[tuple[Candidate, dict]], actor=None
+) -> None:
     """
-    Write a batch of validated candidates from an import, in one transaction.
+    Write a batch of validated candidates from an import, in one transaction, with their
+    history records (via import).
 
-    Each entry pairs a candidate with the fields its row gave (for `changed`: the fields
-    that changed). New candidates keep an `id` given in the file when it is free. If
-    another writer takes one of the batch's emails meanwhile, the batch is written again
-    row by row, updating the candidate that now holds the email with the row's fields
-    instead of failing. Imports record one sync entry in the feed (`sync_run_finish`),
-    not one entry per row.
+    Each entry pairs a candidate with the fields its row gave (for `changed`: {field: value
+    before} of the fields that changed). New candidates keep an `id` given in the file when it
+    is free. If another writer takes one of the batch's emails meanwhile, the batch is written
+    again row by row, updating the candidate that now holds the email with the row's fields
+    instead of failing. Imports record one sync entry in the feed (`sync_run_finish`), not one
+    entry per row.
     """
     candidates = [candidate for candidate, _ in new]
     try:
@@ -198,10 +245,21 @@ def candidate_bulk_write(*, new: list[tuple[Candidate, set]], changed: list[tupl
             _bulk_update(changed)
             if ids_from_file:
                 _reset_id_sequence()
+            moves = [candidate.pk for candidate, before in changed if "status" in before]
+            entered = history.status_entered(moves) if moves else {}
+            history.history_save(
+                [
+                    *(history.created(candidate, actor=actor, via=Via.IMPORT) for candidate in candidates),
+                    *(
+                        history.updated(candidate, before, actor=actor, via=Via.IMPORT, entered=entered)
+                        for candidate, before in changed
+                    ),
+                ]
+            )
     except IntegrityError:
         for candidate in candidates:  # The rolled-back insert may have handed out ids.
             candidate.pk, candidate._state.adding = None, True
-        _write_one_by_one(new, changed)
+        _write_one_by_one(new, changed, actor)
 
 
 def _keep_free_ids(new: list[Candidate]) -> None:
@@ -214,7 +272,7 @@ def _keep_free_ids(new: list[Candidate]) -> None:
         seen.add(candidate.pk)
 
 
-def _bulk_update(changed: list[tuple[Candidate, set]]) -> None:
+def _bulk_update(changed: list[tuple[Candidate, dict]]) -> None:
     """Update each group of candidates that changed the same fields, writing only those fields."""
     groups: dict[frozenset, list[Candidate]] = {}
     for candidate, fields in changed:
@@ -232,20 +290,28 @@ def _reset_id_sequence() -> None:
             cursor.execute(statement)
 
 
-def _write_one_by_one(new: list[tuple[Candidate, set]], changed: list[tuple[Candidate, set]]) -> None:
-    """The slow path after a lost race: each row in its own savepoint, an insert turning into an update."""
-    for candidate, fields in changed:
-        _update_fields(candidate.pk, candidate, fields)
+def _write_one_by_one(new: list[tuple[Candidate, set]], changed: list[tuple[Candidate, dict]], actor) -> None:
+    """The slow path after a lost race: each row in its own transaction, an insert turning into an update."""
+    for candidate, before in changed:
+        with transaction.atomic():
+            _update_fields(Candidate.objects.select_for_update().get(pk=candidate.pk), candidate, before, actor)
     for candidate, given in new:
-        try:
-            with transaction.atomic():
-                candidate.save(force_insert=True)
-        except IntegrityError:
-            holder = Candidate.objects.with_email(candidate.email).first()
-            if holder is None:
-                raise
-            _update_fields(holder.pk, candidate, given - {"id", "email"} | {"last_updated"})
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    candidate.save(force_insert=True)
+            except IntegrityError:
+                holder = Candidate.objects.with_email(candidate.email).select_for_update().first()
+                if holder is None:
+                    raise
+                _update_fields(holder, candidate, given - {"id", "email"} | {"last_updated"}, actor)
+            else:
+                history.history_save([history.created(candidate, actor=actor, via=Via.IMPORT)])
 
 
-def _update_fields(pk: int, source: Candidate, fields: set) -> None:
-    Candidate.objects.filter(pk=pk).update(**{name: getattr(source, name) for name in fields})
+def _update_fields(stored: Candidate, source: Candidate, fields, actor) -> None:
+    """Write the `fields` of `source` to the `stored` candidate (locked), with its history record."""
+    values = {name: getattr(source, name) for name in fields}
+    before = apply_changes(stored, values)
+    Candidate.objects.filter(pk=stored.pk).update(**values)
+    history.history_save([history.updated(stored, before, actor=actor, via=Via.IMPORT)])

@@ -2,13 +2,15 @@
 
 from django.contrib import admin
 
+from history.admin import HistoryAdminMixin
+from history.models import Via
 from interviews.models import Interview, InterviewStatus
 from interviews.services import interview_create, interview_delete, interview_update
 from recruitos.admin import EstimatedCountPaginator, ServiceModelAdmin
 
 
 @admin.register(Interview)
-class InterviewAdmin(ServiceModelAdmin):
+class InterviewAdmin(HistoryAdminMixin, ServiceModelAdmin):
     """Interviews; every save, action and delete goes through the interview services."""
 
     list_display = ["candidate", "type", "scheduled_date", "duration", "interviewer", "status", "rating"]
@@ -36,5 +38,5 @@ class InterviewAdmin(ServiceModelAdmin):
 
     def _set_status(self, request, queryset, status):
         for interview in queryset.select_related("candidate"):
-            interview_update(instance=interview, data={"status": status}, actor=request.user)
+            interview_update(instance=interview, data={"status": status}, actor=request.user, via=Via.ADMIN)
         self.message_user(request, f"{len(queryset)} interviews marked {status.label.lower()}.")

@@ -1,7 +1,7 @@
 """
 Writes to interviews: the one implementation the API, the admin and the commands call.
 
-Each write and the activity it records share one transaction. A write that would double-book
+Each write, the activity it records and its history record share one transaction. A write that would double-book
 an interviewer or a candidate raises `recruitos.exceptions.Conflict` (409): checked inside the
 transaction on every database, and held by exclusion constraints on PostgreSQL, where two
 simultaneous bookings of one slot both pass the check and the later one meets the constraint.
@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 
 from dashboard.models import ActivityEvent
 from dashboard.services import activity_record
+from history import services as history
+from history.models import Via
 from interviews.clashes import CONSTRAINTS, clash_error
 from interviews.models import CalendarFeed, Interview, InterviewStatus
 from recruitos.services import apply_changes, lock_for_update, violated_constraint
@@ -28,27 +30,28 @@ RESCHEDULING = {"scheduled_date", "duration", "status"}
 RACE_ATTEMPTS = 3
 
 
-def interview_create(*, data: dict, actor=None) -> Interview:
+def interview_create(*, data: dict, actor=None, via: Via = Via.COMMAND) -> Interview:
     """Schedule (or log) an interview with an existing candidate; Conflict if someone is busy then."""
     interview = Interview(**data)
-    return _refusing_clashes(interview, lambda: _create(interview, actor))
+    return _refusing_clashes(interview, lambda: _create(interview, actor, via))
 
 
-def interview_update(*, instance: Interview, data: dict, actor=None) -> Interview:
+def interview_update(*, instance: Interview, data: dict, actor=None, via: Via = Via.COMMAND) -> Interview:
     """Write the fields of `data` that change; a new time or status goes to the feed. Conflict on a clash."""
-    return _refusing_clashes(instance, lambda: _update(instance, data, actor), data)
+    return _refusing_clashes(instance, lambda: _update(instance, data, actor, via), data)
 
 
 @transaction.atomic
-def _create(interview: Interview, actor) -> Interview:
+def _create(interview: Interview, actor, via: Via) -> Interview:
     _check(interview)
     interview.save()
     _record(interview, STATUS_EVENTS[interview.status], actor)
+    history.history_save([history.created(interview, actor=actor, via=via)])
     return interview
 
 
 @transaction.atomic
-def _update(instance: Interview, data: dict, actor) -> Interview:
+def _update(instance: Interview, data: dict, actor, via: Via) -> Interview:
     interview = lock_for_update(instance)
     changed = apply_changes(interview, data)
     if not changed:
@@ -58,6 +61,7 @@ def _update(instance: Interview, data: dict, actor) -> Interview:
         interview.sequence += 1
         changed["sequence"] = None
     interview.save(update_fields=list(changed))
+    history.history_save([history.updated(interview, changed, actor=actor, via=via)])
     is_scheduled = interview.status == InterviewStatus.SCHEDULED
     if "scheduled_date" in changed and is_scheduled:
         _record(interview, ActivityEvent.RESCHEDULED, actor)
@@ -67,9 +71,11 @@ def _update(instance: Interview, data: dict, actor) -> Interview:
 
 
 @transaction.atomic
-def interview_delete(*, instance: Interview, actor=None) -> None:
+def interview_delete(*, instance: Interview, actor=None, via: Via = Via.COMMAND) -> None:
     """Delete an interview, locked first as `candidate_delete` explains; DoesNotExist if it is gone."""
-    lock_for_update(instance).delete()
+    interview = lock_for_update(instance)
+    history.history_save([history.deleted(interview, actor=actor, via=via)])
+    interview.delete()
 
 
 def _check(interview: Interview) -> None:

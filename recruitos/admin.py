@@ -17,6 +17,8 @@ from django.db.models import Value
 from django.db.models.functions import Concat
 from django.utils.functional import cached_property
 
+from history.models import Via
+
 #: Below this many rows an exact count is cheap, and exactness wins.
 ESTIMATE_ABOVE = 10_000
 
@@ -105,18 +107,20 @@ class ServiceModelAdmin(EdgeSafeListMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            saved = self.update_service(instance=obj, data=_model_data(form, changed_only=True), actor=request.user)
+            saved = self.update_service(
+                instance=obj, data=_model_data(form, changed_only=True), actor=request.user, via=Via.ADMIN
+            )
         else:
-            saved = self.create_service(data=_model_data(form, changed_only=False), actor=request.user)
+            saved = self.create_service(data=_model_data(form, changed_only=False), actor=request.user, via=Via.ADMIN)
         # The admin goes on using `obj` (log entry, inlines): give it the saved state.
         obj.__dict__.update(saved.__dict__)
 
     def delete_model(self, request, obj):
-        self.delete_service(instance=obj, actor=request.user)
+        self.delete_service(instance=obj, actor=request.user, via=Via.ADMIN)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            self.delete_service(instance=obj, actor=request.user)
+            self.delete_service(instance=obj, actor=request.user, via=Via.ADMIN)
 
     def save_formset(self, request, form, formset, change):
         inline = next((i for i in self.get_inline_instances(request, form.instance) if i.model is formset.model), None)
@@ -126,14 +130,16 @@ class ServiceModelAdmin(EdgeSafeListMixin, admin.ModelAdmin):
         for row in formset.forms:
             if row in formset.deleted_forms:
                 if row.instance.pk is not None:
-                    inline.delete_service(instance=row.instance, actor=request.user)
+                    inline.delete_service(instance=row.instance, actor=request.user, via=Via.ADMIN)
                     formset.deleted_objects.append(row.instance)
             elif row.instance.pk is None and row.has_changed():
-                created = inline.create_service(data=_model_data(row, changed_only=False), actor=request.user)
+                created = inline.create_service(
+                    data=_model_data(row, changed_only=False), actor=request.user, via=Via.ADMIN
+                )
                 formset.new_objects.append(created)
             elif row.instance.pk is not None and row.has_changed():
                 inline.update_service(
-                    instance=row.instance, data=_model_data(row, changed_only=True), actor=request.user
+                    instance=row.instance, data=_model_data(row, changed_only=True), actor=request.user, via=Via.ADMIN
                 )
                 formset.changed_objects.append((row.instance, row.changed_data))
         return None

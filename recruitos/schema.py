@@ -84,7 +84,10 @@ class ContractAutoSchema(AutoSchema):
         return parameters
 
     def _is_list(self) -> bool:
-        return self.method == "GET" and getattr(self.view, "action", None) == "list"
+        """A GET of rows paged as the lists are: `list`, or an action that says so (`lists_rows=True`)."""
+        return self.method == "GET" and (
+            getattr(self.view, "action", None) == "list" or getattr(self.view, "lists_rows", False)
+        )
 
     def _is_counted_list(self) -> bool:
         paginator = getattr(self.view, "pagination_class", None)

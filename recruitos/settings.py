@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "interviews",
     "dashboard",
     "accounts",
+    "history",
+    "reports",
 ]
 
 MIDDLEWARE = [

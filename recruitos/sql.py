@@ -7,7 +7,7 @@ look the complete statement up by the query's shape (`recruitos.internals.query_
 run it with the WHERE's own parameters, so Django still chooses every value's SQL; only SQL
 text and Django's value converters are kept, never results. A query that holds more than a
 WHERE is run by the ORM as usual. The statements Django has no API for (a page of ids and its
-total in one pass, two INSERTs as one statement) are written here too.
+total in one pass, INSERTs of related rows as one statement) are written here too.
 """
 
 from contextlib import nullcontext
@@ -176,33 +176,41 @@ def run(using, sql, converters, params, low=0, high=None) -> list[tuple]:
     return converted
 
 
-def insert_together(parent, child, link: str) -> None:
+def insert_together(parent, children: list[tuple[Model, list[str]]]) -> None:
     """
-    Save `parent`, then `child` with `link` set to it, as `save()` does (signals, values made by
-    the database read back), as one statement on PostgreSQL, `WITH new_parent AS (INSERT …)
-    INSERT …`: atomic by itself, one round trip instead of four. Elsewhere (SQLite has no
-    INSERT in WITH), or for a model with a `save()` of its own, `save()` each in a transaction.
+    Save `parent`, then each child with its `links` (field names) set to it, as `save()` does
+    (signals, values made by the database read back), as one statement on PostgreSQL,
+    `WITH new_parent AS (INSERT …), new_child_0 AS (INSERT …) …`: atomic by itself, one round
+    trip instead of one per row and read-back. Elsewhere (SQLite has no INSERT in WITH), or for
+    a model with a `save()` of its own, `save()` each in a transaction.
     """
     using = router.db_for_write(type(parent), instance=parent)
     connection = connections[using]
-    if connection.vendor != "postgresql" or any(type(obj).save is not Model.save for obj in (parent, child)):
+    if connection.vendor != "postgresql" or any(type(obj).save is not Model.save for obj in _all(parent, children)):
         with transaction.atomic(using=using):
             parent.save(using=using, force_insert=True)
-            setattr(child, link, parent)
-            child.save(using=using, force_insert=True)
+            for child, links in children:
+                _link(child, links, parent)
+                child.save(using=using, force_insert=True)
         return
-    for obj in (parent, child):
+    for obj in _all(parent, children):
         pre_save.send(sender=type(obj), instance=obj, raw=False, using=using, update_fields=None)
     pk = connection.ops.quote_name(parent._meta.pk.column)
-    parent_sql, parent_params, parent_returns = insert_statement(parent, connection)
-    setattr(child, child._meta.get_field(link).attname, RawSQL(f"SELECT {pk} FROM new_parent", ()))
-    child_sql, child_params, child_returns = insert_statement(child, connection)
-    sql = f"WITH new_parent AS ({parent_sql}), new_child AS ({child_sql}) SELECT * FROM new_parent, new_child"
+    statements = [insert_statement(parent, connection)]
+    for child, links in children:
+        for link in links:
+            setattr(child, child._meta.get_field(link).attname, RawSQL(f"SELECT {pk} FROM new_parent", ()))
+        statements.append(insert_statement(child, connection))
+    names = ["new_parent", *(f"new_child_{number}" for number in range(len(children)))]
+    ctes = ", ".join(f"{name} AS ({sql})" for name, (sql, _, _) in zip(names, statements, strict=True))
+    params = [param for _, statement_params, _ in statements for param in statement_params]
+    sql = f"WITH {ctes} SELECT * FROM {', '.join(names)}"
     # In a transaction, a savepoint: a failed insert leaves the caller's transaction usable.
     with transaction.atomic(using=using) if connection.in_atomic_block else nullcontext():
-        values = list(run(using, sql, (), (*parent_params, *child_params))[0])
-    setattr(child, link, parent)
-    for obj, returns in ((parent, parent_returns), (child, child_returns)):
+        values = list(run(using, sql, (), params)[0])
+    for child, links in children:
+        _link(child, links, parent)
+    for obj, (_, _, returns) in zip(_all(parent, children), statements, strict=True):
         for field in returns:
             value = values.pop(0)
             for convert in field.get_db_converters(connection):
@@ -210,3 +218,14 @@ def insert_together(parent, child, link: str) -> None:
             setattr(obj, field.attname, value)
         obj._state.adding, obj._state.db = False, using
         post_save.send(sender=type(obj), instance=obj, created=True, update_fields=None, raw=False, using=using)
+
+
+def _all(parent, children) -> list[Model]:
+    return [parent, *(child for child, _ in children)]
+
+
+def _link(child, links: list[str], parent) -> None:
+    """Point the child's `links` at the saved parent: a relation to the object, a plain column to its key."""
+    for link in links:
+        field = child._meta.get_field(link)
+        setattr(child, link if field.is_relation else field.attname, parent if field.is_relation else parent.pk)

@@ -23,6 +23,7 @@ from interviews.views import (
 )
 from recruitos.exceptions import api_not_found
 from recruitos.views import HealthView, SchemaView
+from reports.views import PipelineReportView
 
 # The back office and the sign-in pages share this header and title.
 admin.site.site_header = "RecruitOS back office"
@@ -49,6 +50,7 @@ urlpatterns = [
     re_path(r"^api/interviews/(?P<pk>[^/]+)\.ics$", InterviewEventView.as_view(), name="interview-event"),
     re_path(r"^api/calendar-feed/?$", CalendarFeedView.as_view(), name="calendar-feed"),
     re_path(r"^api/calendar-feed\.ics$", CalendarFeedEventsView.as_view(), name="calendar-feed-events"),
+    re_path(r"^api/reports/pipeline/?$", PipelineReportView.as_view(), name="reports-pipeline"),
     path("api/", include(router.urls)),
     re_path(r"^api(?:/[\s\S]*)?$", api_not_found),  # any character, an encoded newline too
 ]

@@ -21,6 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 from rest_framework import mixins, viewsets
 
+from history.models import Via
 from recruitos.naming import camel_name, concrete_fields
 from recruitos.renderers import CamelCased
 from recruitos.sql import fetch_rows, fetch_value
@@ -46,6 +47,8 @@ class ServiceModelViewSet(
     delete_service = None
     # Any path segment reaches the view, so /api/candidates/0.5 is "Candidate not found".
     lookup_value_regex = "[^/]+"
+    # An action that pages rows as `list` does sets it (`@action(…, lists_rows=True)`), for the schema.
+    lists_rows = False
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
@@ -93,15 +96,15 @@ class ServiceModelViewSet(
         return super().update(request, *args, **kwargs)
 
     def perform_create(self, serializer):
-        serializer.instance = self.create_service(data=serializer.validated_data, actor=self.request.user)
+        serializer.instance = self.create_service(data=serializer.validated_data, actor=self.request.user, via=Via.API)
 
     def perform_update(self, serializer):
         serializer.instance = self.update_service(
-            instance=serializer.instance, data=serializer.validated_data, actor=self.request.user
+            instance=serializer.instance, data=serializer.validated_data, actor=self.request.user, via=Via.API
         )
 
     def perform_destroy(self, instance):
-        self.delete_service(instance=instance, actor=self.request.user)
+        self.delete_service(instance=instance, actor=self.request.user, via=Via.API)
 
 
 @cache

@@ -1,6 +1,8 @@
 """Fixtures shared by every test: API clients with and without a key, and a user."""
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -66,3 +68,14 @@ def nothing_kept():
     sql._kept.clear()
     yield
     sql._kept.clear()
+
+
+@pytest.fixture
+def latest_migrations_after():
+    """
+    For tests that migrate one app back and forth: afterwards every app is at its latest
+    migration again (going back unapplies later migrations of other apps that depend on it).
+    """
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

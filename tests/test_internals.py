@@ -229,7 +229,7 @@ def test_a_kept_insert_is_what_django_compiles_with_the_new_values(db):
 def test_insert_together_reads_back_what_the_database_makes_and_links_the_two(db):
     candidate = Candidate(first_name="Ada", last_name="L", email="ada@example.com", position="Dev")
     entry = Activity(event="applied", candidate_name="Ada L")
-    sql.insert_together(candidate, entry, "candidate")
+    sql.insert_together(candidate, [(entry, ["candidate"])])
     assert candidate.pk == Candidate.objects.get().pk
     assert entry.pk == Activity.objects.get().pk
     assert Activity.objects.get().candidate_id == candidate.pk
@@ -247,7 +247,7 @@ def test_a_model_with_a_save_of_its_own_is_saved_by_it(db, monkeypatch):
 
     monkeypatch.setattr(Candidate, "save", save)
     sql.insert_together(
-        Candidate(first_name="A", email="a@example.com", position="D"), Activity(event="applied"), "candidate"
+        Candidate(first_name="A", email="a@example.com", position="D"), [(Activity(event="applied"), ["candidate"])]
     )
     assert calls == ["Candidate"]
     assert Activity.objects.get().candidate_id == Candidate.objects.get().pk

@@ -34,8 +34,9 @@ def test_the_docs_serve_their_own_assets(api_client, db):
 def test_paths_are_the_contracts(schema):
     assert sorted(schema["paths"]) == [
         "/api/activity", "/api/calendar-feed", "/api/calendar-feed.ics", "/api/candidates", "/api/candidates/{id}",
-        "/api/dashboard/stats", "/api/health", "/api/interviews", "/api/interviews.ics", "/api/interviews/availability",
-        "/api/interviews/{id}", "/api/interviews/{id}.ics", "/api/me",
+        "/api/candidates/{id}/history", "/api/dashboard/stats", "/api/health", "/api/interviews",
+        "/api/interviews.ics", "/api/interviews/availability", "/api/interviews/{id}", "/api/interviews/{id}.ics",
+        "/api/interviews/{id}/history", "/api/me", "/api/reports/pipeline",
     ]  # fmt: skip
 
 

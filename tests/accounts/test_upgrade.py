@@ -21,6 +21,7 @@ def migrate(target):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_migrations_after")
 def test_plain_text_tokens_are_carried_over_hashed_and_their_table_dropped():
     migrate(BEFORE)
     alice, bob = UserFactory(username="alice"), UserFactory(username="bob")
@@ -58,6 +59,7 @@ def test_plain_text_tokens_are_carried_over_hashed_and_their_table_dropped():
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_migrations_after")
 def test_a_database_that_never_had_tokens_upgrades_as_it_is():
     migrate(BEFORE)
     migrate(AFTER)

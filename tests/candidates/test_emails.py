@@ -90,6 +90,7 @@ BEFORE, AFTER = ("candidates", "0010_plain_text"), ("candidates", "0011_normaliz
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_migrations_after")
 def test_the_upgrade_writes_stored_addresses_the_one_way_or_stops_naming_the_clashes():
     MigrationExecutor(connection).migrate([BEFORE])
     anna = Candidate.objects.create(first_name="A", last_name="B", email="anna@BÜCHER.de", position="Dev")

@@ -81,6 +81,7 @@ def migrate(target):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_migrations_after")
 def test_the_upgrade_stops_on_stored_overlaps_and_names_them_until_they_are_fixed():
     migrate(BEFORE)
     at = datetime.datetime(2031, 3, 4, 15, tzinfo=datetime.UTC)

@@ -1,0 +1,76 @@
+"""
+Field history: one record per change to a candidate or an interview, kept after they are gone.
+
+A record says when, who (the user, or none for the system), through what (API, admin, command,
+import), what happened (created, updated, deleted) and, per changed field, its old and new
+value as the API writes them. Records are written by the services in the same transaction as
+the change. Erasing a person nulls their personal values in every record about them
+(`history.services.history_erase`); the record, its time and the other values stay.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from candidates.models import Candidate, Status
+
+
+class Subject(models.TextChoices):
+    """What a record is about."""
+
+    CANDIDATE = "candidate", "Candidate"
+    INTERVIEW = "interview", "Interview"
+
+
+class Action(models.TextChoices):
+    CREATED = "created", "Created"
+    UPDATED = "updated", "Updated"
+    DELETED = "deleted", "Deleted"
+
+
+class Via(models.TextChoices):
+    """The interface the change came through."""
+
+    API = "api", "API"
+    ADMIN = "admin", "Admin"
+    COMMAND = "command", "Command"
+    IMPORT = "import", "Import"
+
+
+class HistoryRecord(models.Model):
+    """
+    One change. `candidate` is the person whose data the record holds (the candidate, or the
+    interview's candidate), a link without a database constraint: the record outlives them.
+
+    For the pipeline report, a candidate's record that changes the status (or creates the
+    candidate) also keeps the status entered, the status left and how long the candidate was
+    in it, when its start is on record.
+    """
+
+    subject = models.CharField(max_length=10, choices=Subject.choices)
+    object_id = models.BigIntegerField()
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="history_records"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    via = models.CharField(max_length=10, choices=Via.choices)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    changes = models.JSONField(default=dict, help_text='{"field": {"from": old, "to": new}}, as the API writes them.')
+    status = models.CharField(max_length=50, choices=Status.choices, null=True, help_text="The status entered.")
+    left_status = models.CharField(max_length=50, choices=Status.choices, null=True, help_text="The status left.")
+    time_in_left_status = models.DurationField(null=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["subject", "object_id", "-at", "-id"], name="history_of_object"),
+            # A candidate's status moves, in time order: the report's funnel, and the start of
+            # the stage a move leaves.
+            models.Index(
+                fields=["candidate", "at"], condition=models.Q(status__isnull=False), name="history_status_moves"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} {self.object_id} {self.action} via {self.via} at {self.at:%Y-%m-%d %H:%M}"
