@@ -29,6 +29,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 INSTALLED_APPS = [
+    "reports",  # before the admin: its index template adds the Reports link
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -48,7 +49,6 @@ INSTALLED_APPS = [
     "dashboard",
     "accounts",
     "history",
-    "reports",
 ]
 
 MIDDLEWARE = [

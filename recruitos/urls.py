@@ -23,6 +23,7 @@ from interviews.views import (
 )
 from recruitos.exceptions import api_not_found
 from recruitos.views import HealthView, SchemaView
+from reports.admin import pipeline_report_page
 from reports.views import PipelineReportView
 
 # The back office and the sign-in pages share this header and title.
@@ -39,6 +40,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),  # POST, with Django's CSRF token
+    path("admin/reports/", admin.site.admin_view(pipeline_report_page), name="admin-reports"),
     path("admin/", admin.site.urls),
     re_path(r"^api/me/?$", MeView.as_view(), name="me"),
     re_path(r"^api/health/?$", HealthView.as_view(), name="health"),
