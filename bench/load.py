@@ -3,9 +3,14 @@ Load a data set made by ../shared/peer/gen.py into this project's database, fast
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/recruitos_bench python bench/load.py DATADIR [--no-vacuum]
 
-Replaces all candidates, interviews and activity (recording the load as one sync run); keeps
-users and keys. The same files loaded into the peer (its load.py) make both servers answer
+Replaces all candidates, interviews, activity and history (recording the load as one sync run);
+keeps users and keys. The same files loaded into the peer (its load.py) make both servers answer
 over the same rows.
+
+History, which gen.py does not make: each candidate gets the made-up past `seed_demo_data`
+gives (created as New when they applied, then moved stage by stage to their status by
+`lastUpdated`: `candidates.demo.pipeline_history`), padded with notes edits to at least five
+records (5.4 per candidate on average: the way to Hired takes six moves).
 
 One difference: gen.py books its six interviewers many times an hour, which this database
 refuses (no double booking). Interviews go through a staging table, where every Scheduled one
@@ -19,6 +24,8 @@ import sys
 import time
 from pathlib import Path
 
+import orjson
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recruitos.settings")
 
@@ -29,8 +36,10 @@ django.setup()
 from django.core.management.color import no_style  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
+from candidates.demo import pipeline_history  # noqa: E402
 from candidates.models import Candidate  # noqa: E402
 from dashboard.services import sync_run_finish, sync_run_start  # noqa: E402
+from history.models import Action, HistoryRecord, Subject, Via  # noqa: E402
 from interviews.models import Interview, interviewer_key  # noqa: E402
 from recruitos.naming import snake_name  # noqa: E402
 
@@ -46,7 +55,10 @@ def load(datadir: Path, vacuum: bool = True) -> None:
         sys.exit("bench/load.py loads PostgreSQL only (set DATABASE_URL)")
     started = time.monotonic()
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("TRUNCATE candidates_candidate, interviews_interview, dashboard_activity, dashboard_syncrun")
+        cursor.execute(
+            "TRUNCATE candidates_candidate, interviews_interview, dashboard_activity, dashboard_syncrun, "
+            "history_historyrecord"
+        )
         cursor.execute(
             f"CREATE TEMP TABLE {STAGING} ON COMMIT DROP AS "
             "SELECT id, candidate_id, type, scheduled_date, duration, interviewer, status, notes, rating "
@@ -61,16 +73,40 @@ def load(datadir: Path, vacuum: bool = True) -> None:
         )
         for statement in connection.ops.sequence_reset_sql(no_style(), list(FILES)):
             cursor.execute(statement)
+        load_history(cursor)
         # Recorded as the import command records a sync: the dashboard's lastSync and feed come
         # from it (with no sync and no activity, the newest change is found in the candidates).
         run = sync_run_start(source=f"bench/load.py {datadir.name}")
         sync_run_finish(run=run, created=Candidate.objects.count(), updated=0, failed=0)
     with connection.cursor() as cursor:  # --no-vacuum: ANALYZE only, as a restore or a bulk load leaves it
-        for table in ("candidates_candidate", "interviews_interview"):
+        for table in ("candidates_candidate", "interviews_interview", "history_historyrecord"):
             cursor.execute(f"{'VACUUM ' if vacuum else ''}ANALYZE {table}")
-    counts = {model.__name__: model.objects.count() for model in FILES}
+    counts = {model.__name__: model.objects.count() for model in (*FILES, HistoryRecord)}
     scheduled = Interview.objects.filter(status="Scheduled").count()
     print(f"loaded {counts} ({scheduled} interviews Scheduled) in {time.monotonic() - started:.1f} s")
+
+
+HISTORY_COLUMNS = ["subject", "object_id", "candidate_id", "at", "via", "action", "changes", "status", "left_status",
+                   "time_in_left_status"]  # fmt: skip
+#: Records per candidate at least.
+HISTORY_RECORDS = 5
+
+
+def load_history(cursor) -> None:
+    """COPY each candidate's made-up past into the history (see the module's docstring)."""
+    columns = ", ".join(HISTORY_COLUMNS)
+    with cursor.cursor.copy(f"COPY {HistoryRecord._meta.db_table} ({columns}) FROM STDIN") as copy:
+        for person in Candidate.objects.order_by("pk").iterator(chunk_size=10_000):
+            records = pipeline_history(person)
+            for number in range(HISTORY_RECORDS - len(records)):
+                changes = {"notes": {"from": None, "to": f"Follow-up {number + 1}"}}
+                records.append(HistoryRecord(at=person.last_updated, action=Action.UPDATED, changes=changes))
+            for record in records:
+                copy.write_row((
+                    Subject.CANDIDATE, person.pk, person.pk, record.at, Via.COMMAND, record.action,
+                    orjson.dumps(record.changes).decode(), record.status, record.left_status,
+                    record.time_in_left_status,
+                ))  # fmt: skip
 
 
 def copy_file(cursor, path: Path, table: str) -> str:

@@ -72,7 +72,7 @@ def seed_demo_data(
         )
         history.history_save(
             [
-                *(record for person in people for record in _pipeline_history(person)),
+                *(record for person in people for record in pipeline_history(person)),
                 *(history.created(interview, via=Via.COMMAND) for interview in booked),
             ]
         )
@@ -111,7 +111,7 @@ def _candidate(rng: random.Random, number: int, now: datetime.datetime) -> Candi
     )
 
 
-def _pipeline_history(person: Candidate) -> list[HistoryRecord]:
+def pipeline_history(person: Candidate) -> list[HistoryRecord]:
     """
     A made-up past for a demo candidate: created as New on the day they applied, then moved
     stage by stage to their status by `lastUpdated`, so that the pipeline report has times to show.
