@@ -70,9 +70,11 @@ def seed_demo_data(
             for person in people
             for _ in range(interviews_per_candidate)
         )
+        pasts = [record for person in people for record in pipeline_history(person)]
+        Candidate.objects.bulk_update(people, ["status_since"])
         history.history_save(
             [
-                *(record for person in people for record in pipeline_history(person)),
+                *pasts,
                 *(history.created(interview, via=Via.COMMAND) for interview in booked),
             ]
         )
@@ -115,6 +117,7 @@ def pipeline_history(person: Candidate) -> list[HistoryRecord]:
     """
     A made-up past for a demo candidate: created as New on the day they applied, then moved
     stage by stage to their status by `lastUpdated`, so that the pipeline report has times to show.
+    Sets the candidate's `status_since` (not saved) to their last move.
     """
     rng = random.Random(person.pk)
     if person.status == Status.REJECTED:
@@ -146,6 +149,7 @@ def pipeline_history(person: Candidate) -> list[HistoryRecord]:
             )
         )
         entered_at = at
+    person.status_since = entered_at
     return records
 
 

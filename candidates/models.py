@@ -85,6 +85,9 @@ class Candidate(models.Model):
     notes = models.TextField(null=True, blank=True, validators=[PlainText(multiline=True)])
     resume_url = models.URLField(max_length=500, null=True, blank=True, validators=[PlainText()])
     linkedin_url = models.URLField(max_length=500, null=True, blank=True, validators=[PlainText()])
+    status_since = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the candidate entered their status, where known."
+    )
 
     objects = CandidateQuerySet.as_manager()
 

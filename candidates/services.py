@@ -21,7 +21,7 @@ from interviews.clashes import merge_clash_error
 from interviews.models import Interview
 from recruitos.admin import admin_log_forget
 from recruitos.services import apply_changes, lock_for_update, violated_constraint
-from recruitos.sql import insert_together
+from recruitos.sql import insert_rows, insert_together
 
 EMAIL_CONSTRAINT = "candidate_email_unique_ci"
 EMAIL_TAKEN = "A candidate with this email already exists."
@@ -30,7 +30,7 @@ EMAIL_TAKEN = "A candidate with this email already exists."
 def candidate_create(*, data: dict, actor=None, via: Via = Via.COMMAND) -> Candidate:
     """Store a new candidate, its "applied" entry and its history record together (one statement on PostgreSQL)."""
     now = timezone.now()
-    candidate = Candidate(**{"applied_date": now, "last_updated": now, **data})
+    candidate = Candidate(**{"applied_date": now, "last_updated": now, "status_since": now, **data})
     applied = activity_for(event=ActivityEvent.APPLIED, candidate=candidate, detail=candidate.position, actor=actor)
     record = history.created(candidate, actor=actor, via=via, at=now)
     with _email_taken_is_invalid():
@@ -42,14 +42,19 @@ def candidate_create(*, data: dict, actor=None, via: Via = Via.COMMAND) -> Candi
 def candidate_update(*, instance: Candidate, data: dict, actor=None, via: Via = Via.COMMAND) -> Candidate:
     """Write the fields of `data` that change; `lastUpdated` moves only when something does."""
     candidate = lock_for_update(instance)
+    entered = candidate.status_since
     changed = apply_changes(candidate, data)
     if not changed:
         return candidate
+    now = timezone.now()
     if "last_updated" not in data:
-        candidate.last_updated = timezone.now()
-    _save(candidate, update_fields=[*changed, "last_updated"])
-    _record_pipeline_moves(candidate, changed, actor)
-    history.history_save([history.updated(candidate, changed, actor=actor, via=via)])
+        candidate.last_updated = now
+    if "status" in changed:
+        candidate.status_since = now
+    _save(candidate, update_fields=[*changed, "last_updated", *(["status_since"] if "status" in changed else [])])
+    record = history.updated(candidate, changed, actor=actor, via=via, entered=entered)
+    # The feed's entries and the history record: one statement on PostgreSQL.
+    insert_rows([*_pipeline_moves(candidate, changed, actor), *([record] if record else [])])
     return candidate
 
 
@@ -186,18 +191,22 @@ def _first_value(candidates: list[Candidate], field: str):
     return next((value for c in candidates if (value := getattr(c, field)) not in (None, "")), None)
 
 
-def _record_pipeline_moves(candidate: Candidate, changed: dict, actor) -> None:
-    """A status change ("moved to Screened", or "hired as …") and a phase change each get an entry."""
+def _pipeline_moves(candidate: Candidate, changed: dict, actor) -> list:
+    """The feed's entries (not yet saved): a status change ("moved to Screened", or "hired as …"), a phase change."""
+    entries = []
     if "status" in changed:
         if candidate.status == Status.HIRED:
             event, detail = ActivityEvent.HIRED, candidate.position
         else:
             event, detail = ActivityEvent.STATUS_CHANGED, candidate.status
-        activity_record(event=event, candidate=candidate, detail=detail, actor=actor)
+        entries.append(activity_for(event=event, candidate=candidate, detail=detail, actor=actor))
     if "phase" in changed:
-        activity_record(
-            event=ActivityEvent.PHASE_CHANGED, candidate=candidate, detail=str(candidate.phase), actor=actor
+        entries.append(
+            activity_for(
+                event=ActivityEvent.PHASE_CHANGED, candidate=candidate, detail=str(candidate.phase), actor=actor
+            )
         )
+    return entries
 
 
 def _save(candidate: Candidate, **kwargs) -> None:
@@ -237,6 +246,11 @@ def candidate_bulk_write(
     entry per row.
     """
     candidates = [candidate for candidate, _ in new]
+    for candidate in candidates:  # a file's New candidate entered New when they applied; other stages, unknown
+        candidate.status_since = candidate.applied_date if candidate.status == Status.NEW else None
+    for candidate, before in changed:
+        if "status" in before:
+            before["status_since"], candidate.status_since = candidate.status_since, candidate.last_updated
     try:
         with transaction.atomic():
             _keep_free_ids(candidates)
@@ -245,13 +259,13 @@ def candidate_bulk_write(
             _bulk_update(changed)
             if ids_from_file:
                 _reset_id_sequence()
-            moves = [candidate.pk for candidate, before in changed if "status" in before]
-            entered = history.status_entered(moves) if moves else {}
             history.history_save(
                 [
                     *(history.created(candidate, actor=actor, via=Via.IMPORT) for candidate in candidates),
                     *(
-                        history.updated(candidate, before, actor=actor, via=Via.IMPORT, entered=entered)
+                        history.updated(
+                            candidate, before, actor=actor, via=Via.IMPORT, entered=before.get("status_since")
+                        )
                         for candidate, before in changed
                     ),
                 ]
@@ -311,7 +325,10 @@ def _write_one_by_one(new: list[tuple[Candidate, set]], changed: list[tuple[Cand
 
 def _update_fields(stored: Candidate, source: Candidate, fields, actor) -> None:
     """Write the `fields` of `source` to the `stored` candidate (locked), with its history record."""
-    values = {name: getattr(source, name) for name in fields}
+    values = {name: getattr(source, name) for name in fields if name != "status_since"}
+    entered = stored.status_since
     before = apply_changes(stored, values)
+    if "status" in before:
+        values["status_since"] = timezone.now()
     Candidate.objects.filter(pk=stored.pk).update(**values)
-    history.history_save([history.updated(stored, before, actor=actor, via=Via.IMPORT)])
+    history.history_save([history.updated(stored, before, actor=actor, via=Via.IMPORT, entered=entered)])

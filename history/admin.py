@@ -20,7 +20,7 @@ class HistoryAdminMixin:
 
     @admin.display(description="history")
     def change_history(self, obj):
-        records = HistoryRecord.objects.filter(subject=SUBJECTS[type(obj)], object_id=obj.pk).select_related("actor")
+        records = HistoryRecord.objects.about(SUBJECTS[type(obj)], obj.pk).select_related("actor")
         total = records.count()
         if not total:
             return "No changes recorded."

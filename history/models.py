@@ -37,6 +37,14 @@ class Via(models.TextChoices):
     IMPORT = "import", "Import"
 
 
+class HistoryRecordQuerySet(models.QuerySet):
+    def about(self, subject: Subject, object_id: int):
+        """The records of one candidate or interview (a candidate's own are found by `candidate`, its index)."""
+        if subject == Subject.CANDIDATE:
+            return self.filter(subject=subject, candidate_id=object_id)
+        return self.filter(subject=subject, object_id=object_id)
+
+
 class HistoryRecord(models.Model):
     """
     One change. `candidate` is the person whose data the record holds (the candidate, or the
@@ -44,16 +52,30 @@ class HistoryRecord(models.Model):
 
     For the pipeline report, a candidate's record that changes the status (or creates the
     candidate) also keeps the status entered, the status left and how long the candidate was
-    in it, when its start is on record.
+    in it, when its start is known (`Candidate.status_since`).
     """
 
     subject = models.CharField(max_length=10, choices=Subject.choices)
     object_id = models.BigIntegerField()
     candidate = models.ForeignKey(
-        Candidate, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="history_records"
+        Candidate,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # history_of_candidate serves
+        null=True,
+        related_name="history_records",
     )
     at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # No constraint and no index: each costs every write, for a user's deletion (which Django's
+    # SET_NULL handles, scanning the history) that deactivation makes rare.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
+    )
     via = models.CharField(max_length=10, choices=Via.choices)
     action = models.CharField(max_length=10, choices=Action.choices)
     changes = models.JSONField(default=dict, help_text='{"field": {"from": old, "to": new}}, as the API writes them.')
@@ -61,14 +83,16 @@ class HistoryRecord(models.Model):
     left_status = models.CharField(max_length=50, choices=Status.choices, null=True, help_text="The status left.")
     time_in_left_status = models.DurationField(null=True)
 
+    objects = HistoryRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-id"]
+        # Each index costs every write (bench/README.md): two, and a candidate's records touch one.
         indexes = [
-            models.Index(fields=["subject", "object_id", "-at", "-id"], name="history_of_object"),
-            # A candidate's status moves, in time order: the report's funnel, and the start of
-            # the stage a move leaves.
+            # Everything about one person: their history, erasure, and the report's joins.
+            models.Index(fields=["candidate", "at"], name="history_of_candidate"),
             models.Index(
-                fields=["candidate", "at"], condition=models.Q(status__isnull=False), name="history_status_moves"
+                fields=["object_id", "at"], condition=models.Q(subject="interview"), name="history_of_interview"
             ),
         ]
 

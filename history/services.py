@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from django.db import models
+from django.utils import timezone
 
 from candidates.models import Candidate
 from history.models import Action, HistoryRecord, Subject, Via
@@ -51,12 +52,14 @@ def created(instance, *, actor=None, via: Via, at: datetime.datetime | None = No
     return record
 
 
-def updated(instance, old: dict, *, actor=None, via: Via, entered: dict | None = None) -> HistoryRecord | None:
+def updated(
+    instance, old: dict, *, actor=None, via: Via, entered: datetime.datetime | None = None
+) -> HistoryRecord | None:
     """
     The record of a change (not yet saved), from `old` ({field: value before}, as
     `recruitos.services.apply_changes` returns it); None when no recorded field changed.
-    A status move also notes the status left and, when `entered` ({candidate id: when it
-    entered its status}) or the stored history knows, how long the candidate was in it.
+    A status move also notes the status left and, when `entered` (the candidate's
+    `status_since` before the move) is known, how long the candidate was in it.
     """
     columns = recorded_fields(type(instance))
     changes = {}
@@ -70,9 +73,8 @@ def updated(instance, old: dict, *, actor=None, via: Via, entered: dict | None =
     record = _record(instance, Action.UPDATED, changes, actor, via)
     if record.subject == Subject.CANDIDATE and "status" in changes:
         record.status, record.left_status = instance.status, old["status"]
-        since = entered.get(instance.pk) if entered is not None else status_entered([instance.pk]).get(instance.pk)
-        if since is not None and since[0] == record.left_status:
-            record.time_in_left_status = record.at - since[1]
+        if entered is not None:
+            record.time_in_left_status = record.at - entered
     return record
 
 
@@ -90,19 +92,6 @@ def deleted(instance, *, actor=None, via: Via, erase: bool = False) -> HistoryRe
 def history_save(records: Iterable[HistoryRecord | None]) -> None:
     """Store records (None ones skipped) in one statement."""
     HistoryRecord.objects.bulk_create([record for record in records if record is not None])
-
-
-def status_entered(candidate_ids: list[int]) -> dict[int, tuple[str, datetime.datetime]]:
-    """{candidate id: (status, when they entered it)}, for those whose current stage started on record."""
-    moves = (
-        HistoryRecord.objects.filter(candidate_id__in=candidate_ids, status__isnull=False)
-        .order_by("candidate_id", "-at", "-id")
-        .values_list("candidate_id", "status", "at")
-    )
-    entered = {}
-    for candidate_id, status, at in moves:
-        entered.setdefault(candidate_id, (status, at))
-    return entered
 
 
 def history_erase(*, candidate_ids: list[int]) -> int:
@@ -135,7 +124,7 @@ def _record(instance, action: Action, changes: dict, actor, via: Via, at=None) -
         via=via,
         action=action,
         changes=changes,
-        **({"at": at} if at is not None else {}),
+        at=at or timezone.now(),
     )
 
 

@@ -26,7 +26,7 @@ class HistoryMixin:
     def history(self, request, pk=None):
         model = self.queryset.model
         object_id = _object_id(pk)
-        records = HistoryRecord.objects.filter(subject=SUBJECTS[model], object_id=object_id).select_related("actor")
+        records = HistoryRecord.objects.about(SUBJECTS[model], object_id).select_related("actor")
         page = self.paginate_queryset(records)
         if not page and not self.paginator.offset and not model._default_manager.filter(pk=object_id).exists():
             raise Http404

@@ -12,12 +12,13 @@ from collections.abc import Callable
 from django.db import IntegrityError, transaction
 
 from dashboard.models import ActivityEvent
-from dashboard.services import activity_record
+from dashboard.services import activity_for
 from history import services as history
 from history.models import Via
 from interviews.clashes import CONSTRAINTS, clash_error
 from interviews.models import CalendarFeed, Interview, InterviewStatus
 from recruitos.services import apply_changes, lock_for_update, violated_constraint
+from recruitos.sql import insert_rows
 
 STATUS_EVENTS = {
     InterviewStatus.SCHEDULED: ActivityEvent.SCHEDULED,
@@ -45,8 +46,9 @@ def interview_update(*, instance: Interview, data: dict, actor=None, via: Via = 
 def _create(interview: Interview, actor, via: Via) -> Interview:
     _check(interview)
     interview.save()
-    _record(interview, STATUS_EVENTS[interview.status], actor)
-    history.history_save([history.created(interview, actor=actor, via=via)])
+    insert_rows(
+        [_entry(interview, STATUS_EVENTS[interview.status], actor), history.created(interview, actor=actor, via=via)]
+    )
     return interview
 
 
@@ -61,12 +63,12 @@ def _update(instance: Interview, data: dict, actor, via: Via) -> Interview:
         interview.sequence += 1
         changed["sequence"] = None
     interview.save(update_fields=list(changed))
-    history.history_save([history.updated(interview, changed, actor=actor, via=via)])
-    is_scheduled = interview.status == InterviewStatus.SCHEDULED
-    if "scheduled_date" in changed and is_scheduled:
-        _record(interview, ActivityEvent.RESCHEDULED, actor)
+    rows = [history.updated(interview, changed, actor=actor, via=via)]
+    if "scheduled_date" in changed and interview.status == InterviewStatus.SCHEDULED:
+        rows.append(_entry(interview, ActivityEvent.RESCHEDULED, actor))
     elif "status" in changed:
-        _record(interview, STATUS_EVENTS[interview.status], actor)
+        rows.append(_entry(interview, STATUS_EVENTS[interview.status], actor))
+    insert_rows([row for row in rows if row is not None])  # one statement on PostgreSQL
     return interview
 
 
@@ -110,9 +112,10 @@ def _attempted(interview: Interview, data: dict | None) -> Interview:
     return attempted
 
 
-def _record(interview: Interview, event: ActivityEvent, actor) -> None:
+def _entry(interview: Interview, event: ActivityEvent, actor):
+    """The feed's entry about the interview (not yet saved)."""
     rating = str(interview.rating) if event == ActivityEvent.COMPLETED and interview.rating else ""
-    activity_record(event=event, candidate=interview.candidate, interview=interview, detail=rating, actor=actor)
+    return activity_for(event=event, candidate=interview.candidate, interview=interview, detail=rating, actor=actor)
 
 
 @transaction.atomic

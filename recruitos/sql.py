@@ -220,6 +220,14 @@ def insert_together(parent, children: list[tuple[Model, list[str]]]) -> None:
         post_save.send(sender=type(obj), instance=obj, created=True, update_fields=None, raw=False, using=using)
 
 
+def insert_rows(rows: list[Model]) -> None:
+    """Save new rows of any models, as `save()` does: on PostgreSQL in one statement (`insert_together`, unlinked)."""
+    if len(rows) > 1:
+        insert_together(rows[0], [(row, []) for row in rows[1:]])
+    elif rows:
+        rows[0].save(force_insert=True)
+
+
 def _all(parent, children) -> list[Model]:
     return [parent, *(child for child, _ in children)]
 

@@ -250,3 +250,11 @@ def test_a_change_rolled_back_leaves_no_record(db):
     with pytest.raises(RuntimeError):
         move_then_fail()
     assert records("candidate", candidate.pk) == []
+
+
+def test_deleting_a_user_keeps_their_records_without_them(auth_client, user):
+    pk = auth_client.post("/api/candidates", {"firstName": "Ada", "lastName": "L", "email": "ada@example.com",
+                                              "position": "Dev"}).json()["id"]  # fmt: skip
+    assert records("candidate", pk)[0][2] == user.username
+    user.delete()
+    assert records("candidate", pk)[0][:3] == ("api", "created", None)
