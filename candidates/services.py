@@ -248,7 +248,7 @@ def candidate_bulk_write(
     candidates = [candidate for candidate, _ in new]
     for candidate in candidates:  # a file's New candidate entered New when they applied; other stages, unknown
         candidate.status_since = candidate.applied_date if candidate.status == Status.NEW else None
-    for candidate, before in changed:
+    for candidate, before in changed:  # a move starts the new stage; as a changed field, _bulk_update writes it
         if "status" in before:
             before["status_since"], candidate.status_since = candidate.status_since, candidate.last_updated
     try:

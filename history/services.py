@@ -18,6 +18,7 @@ from django.utils import timezone
 from candidates.models import Candidate
 from history.models import Action, HistoryRecord, Subject, Via
 from interviews.models import Interview
+from recruitos.dates import utc_text
 
 #: A person's values: erased from history with them. Everything else (status, phase, source,
 #: position, skills, experience, dates, the interview's type, time, interviewer and rating) stays.
@@ -131,7 +132,7 @@ def _record(instance, action: Action, changes: dict, actor, via: Via, at=None) -
 def _value(value):
     """A value as the API writes it: datetimes in UTC with a Z, choices as their plain value."""
     if isinstance(value, datetime.datetime):
-        return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+        return utc_text(value)
     if isinstance(value, models.Choices):
         return value.value
     return value

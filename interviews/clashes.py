@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from interviews.models import MAX_DURATION_MINUTES, Interview, InterviewStatus, interviewer_key
+from recruitos.dates import utc_text
 from recruitos.exceptions import Conflict
 
 CONFLICT = "Interview conflict"
@@ -144,8 +145,3 @@ def _sweep(rows) -> Iterator[Overlap]:
 def _described(row: tuple) -> str:
     pk, start, end = row
     return f"interview {pk} ({utc_text(start)} to {utc_text(end)})"
-
-
-def utc_text(moment: datetime.datetime) -> str:
-    """2031-03-04T15:00:00Z."""
-    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")

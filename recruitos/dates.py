@@ -28,6 +28,11 @@ def in_range(moment: datetime.datetime) -> bool:
         return False
 
 
+def utc_text(moment: datetime.datetime) -> str:
+    """A moment as the API writes it: 2031-03-04T15:00:00Z."""
+    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+
+
 def day_in_range(day: datetime.date) -> bool:
     return EARLIEST.date() <= day < LATEST.date()
 

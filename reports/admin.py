@@ -24,6 +24,6 @@ def pipeline_report_page(request):
         window = Window(query["from"], query["to"], query.get("position"), query.get("source"))
         context["report"] = camelize(pipeline_report(window))
         context["window"] = window
-        api_query = {"from": window.start, "to": window.end, "position": window.position, "source": window.source}
-        context["csv_query"] = urlencode({k: v for k, v in api_query.items() if v} | {"format": "csv"})
+        given = {name: value for name, value in window.query().items() if value}
+        context["csv_query"] = urlencode(given | {"format": "csv"})
     return TemplateResponse(request, "admin/reports/pipeline.html", context)

@@ -30,7 +30,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from candidates.models import Candidate, Source, Status
-from history.models import HistoryRecord
+from history.models import Action, HistoryRecord
 from interviews.models import Interview, InterviewStatus
 from reports.aggregates import Percentile
 
@@ -60,6 +60,10 @@ class Window:
         if self.source:
             candidates = candidates.filter(source=self.source)
         return candidates.order_by()
+
+    def query(self) -> dict:
+        """The window as the report's query and its header: {"from", "to", "position", "source"}."""
+        return {"from": self.start, "to": self.end, "position": self.position, "source": self.source}
 
 
 def pipeline_report(window: Window) -> dict:
@@ -169,7 +173,7 @@ def _time_to_hire(window: Window) -> dict:
         candidate_id=OuterRef("candidate_id"), status=Status.HIRED, at__lt=OuterRef("at")
     )
     first_hires = HistoryRecord.objects.filter(
-        candidate__in=window.candidates(), status=Status.HIRED, action="updated"
+        candidate__in=window.candidates(), status=Status.HIRED, action=Action.UPDATED
     ).exclude(Exists(earlier))
     took = F("at") - F("candidate__applied_date")
     found = first_hires.aggregate(

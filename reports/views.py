@@ -41,13 +41,7 @@ class PipelineReportView(GenericAPIView):
         query.is_valid(raise_exception=True)
         values = query.validated_data
         window = Window(values["from"], values["to"], values.get("position"), values.get("source"))
-        report = {
-            "from": window.start,
-            "to": window.end,
-            "position": window.position,
-            "source": window.source,
-            **pipeline_report(window),
-        }
+        report = {**window.query(), **pipeline_report(window)}
         if values.get("format") != "csv":
             return Response(report)
         # Chosen here, after the query is valid, so that errors stay JSON (URL_FORMAT_OVERRIDE is off).

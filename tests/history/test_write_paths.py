@@ -234,7 +234,9 @@ def test_seeding_records_every_candidate_and_interview(db):
     for candidate in Candidate.objects.all():
         first = records("candidate", candidate.pk)[0]
         assert first[:3] == ("command", "created", None)
-        assert HistoryRecord.objects.filter(candidate=candidate).latest("at").status in (None, candidate.status)
+        moves = HistoryRecord.objects.filter(candidate=candidate, status__isnull=False)
+        assert moves.latest("at").status == candidate.status  # the made-up past ends where they are
+        assert candidate.status_since == moves.latest("at").at
     for interview in Interview.objects.all():
         assert [record[:2] for record in records("interview", interview.pk)] == [("command", "created")]
 
