@@ -176,13 +176,17 @@ def run(using, sql, converters, params, low=0, high=None) -> list[tuple]:
     return converted
 
 
-def insert_together(parent, children: list[tuple[Model, list[str]]]) -> None:
+def insert_together(parent, children: list[tuple[Model, list[str]]], *, savepoint: bool = True) -> None:
     """
     Save `parent`, then each child with its `links` (field names) set to it, as `save()` does
     (signals, values made by the database read back), as one statement on PostgreSQL,
     `WITH new_parent AS (INSERT …), new_child_0 AS (INSERT …) …`: atomic by itself, one round
     trip instead of one per row and read-back. Elsewhere (SQLite has no INSERT in WITH), or for
     a model with a `save()` of its own, `save()` each in a transaction.
+
+    Inside a transaction the statement runs in a savepoint, so that a row a constraint refuses
+    (a taken email) leaves the caller's transaction usable; `savepoint=False` spares the two
+    round trips where no constraint can refuse the rows.
     """
     using = router.db_for_write(type(parent), instance=parent)
     connection = connections[using]
@@ -206,7 +210,7 @@ def insert_together(parent, children: list[tuple[Model, list[str]]]) -> None:
     params = [param for _, statement_params, _ in statements for param in statement_params]
     sql = f"WITH {ctes} SELECT * FROM {', '.join(names)}"
     # In a transaction, a savepoint: a failed insert leaves the caller's transaction usable.
-    with transaction.atomic(using=using) if connection.in_atomic_block else nullcontext():
+    with transaction.atomic(using=using) if savepoint and connection.in_atomic_block else nullcontext():
         values = list(run(using, sql, (), params)[0])
     for child, links in children:
         _link(child, links, parent)
@@ -221,9 +225,12 @@ def insert_together(parent, children: list[tuple[Model, list[str]]]) -> None:
 
 
 def insert_rows(rows: list[Model]) -> None:
-    """Save new rows of any models, as `save()` does: on PostgreSQL in one statement (`insert_together`, unlinked)."""
+    """
+    Save new rows of any models, as `save()` does: on PostgreSQL in one statement
+    (`insert_together`, unlinked), for rows no constraint refuses (feed entries, history records).
+    """
     if len(rows) > 1:
-        insert_together(rows[0], [(row, []) for row in rows[1:]])
+        insert_together(rows[0], [(row, []) for row in rows[1:]], savepoint=False)
     elif rows:
         rows[0].save(force_insert=True)
 

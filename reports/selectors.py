@@ -105,7 +105,7 @@ def _reached(window: Window):
         )
     )
     counts = per_candidate.aggregate(
-        rejected=Coalesce(Count("pk", filter=Q(was_rejected=1)), 0),
+        rejected=Count("pk", filter=Q(was_rejected=1)),
         **{f"reached_{rank}": Count("pk", filter=Q(furthest__gte=rank)) for rank in RANK.values()},
         **{f"applicants_{source}": Count("pk", filter=Q(source=source)) for source in Source.values},
         **{

@@ -8,7 +8,8 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from candidates.models import Candidate
@@ -260,3 +261,18 @@ def test_deleting_a_user_keeps_their_records_without_them(auth_client, user):
     assert records("candidate", pk)[0][2] == user.username
     user.delete()
     assert records("candidate", pk)[0][:3] == ("api", "created", None)
+
+
+def test_on_postgresql_a_status_move_writes_its_feed_entry_and_record_in_one_statement(auth_client, user):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no INSERT in WITH: each row is its own statement there")
+    candidate = CandidateFactory()
+    with CaptureQueriesContext(connection) as captured:
+        assert auth_client.put(f"/api/candidates/{candidate.pk}", {"status": "Screened"}).status_code == 200
+    inserts = [query["sql"] for query in captured if "INSERT" in query["sql"]]
+    assert len(inserts) == 1
+    assert "dashboard_activity" in inserts[0]
+    assert "history_historyrecord" in inserts[0]
+    # The service's own transaction (a savepoint inside the test's); none more around the insert.
+    assert sum(query["sql"].startswith("SAVEPOINT") for query in captured) == 1
+    assert records("candidate", candidate.pk)[0][3] == {"status": {"from": "New", "to": "Screened"}}
