@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 import ijson
+from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from rest_framework import serializers
@@ -192,18 +193,38 @@ def _read_json(file) -> Iterator[tuple[int, object]]:
 class CandidateImporter:
     """Validate and write rows in batches; report bad rows through `on_error`."""
 
-    def __init__(self, *, dry_run: bool = False, batch_size: int = 1000, on_error: Callable = print, actor=None):
+    def __init__(
+        self,
+        *,
+        dry_run: bool = False,
+        batch_size: int = 1000,
+        on_error: Callable = print,
+        actor=None,
+        result: ImportResult | None = None,
+        after_batch: Callable[[ImportResult], None] | None = None,
+    ):
+        """
+        `result`: the counts to go on from (a resumed job's). `after_batch(result)` runs in the
+        transaction that writes each batch, so what it records (a job's progress) is exactly
+        what was written.
+        """
         self.dry_run = dry_run
         self.actor = actor
         self.batch_size = batch_size
         self.on_error = on_error
-        self.result = ImportResult()
+        self.result = result or ImportResult()
+        self.after_batch = after_batch
         self._for_create = CandidateImportSerializer()
         self._for_update = CandidateImportSerializer(partial=True)
 
     def run(self, rows: Iterable[tuple[int, object]]) -> ImportResult:
         for batch in batched(rows, self.batch_size):
-            self._import_batch(batch)
+            if self.after_batch is None:
+                self._import_batch(batch)
+                continue
+            with transaction.atomic():
+                self._import_batch(batch)
+                self.after_batch(self.result)
         return self.result
 
     def _import_batch(self, batch) -> None:

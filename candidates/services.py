@@ -5,7 +5,7 @@ Each write, the activity it records and its history records share one transactio
 names the interface the change came through (`history.models.Via`); commands are the default.
 """
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
@@ -22,6 +22,8 @@ from interviews.models import Interview
 from recruitos.admin import admin_log_forget
 from recruitos.services import apply_changes, lock_for_update, violated_constraint
 from recruitos.sql import insert_rows, insert_together
+from webhooks import outbox
+from webhooks.models import EventType
 
 EMAIL_CONSTRAINT = "candidate_email_unique_ci"
 EMAIL_TAKEN = "A candidate with this email already exists."
@@ -33,8 +35,16 @@ def candidate_create(*, data: dict, actor=None, via: Via = Via.COMMAND) -> Candi
     candidate = Candidate(**{"applied_date": now, "last_updated": now, "status_since": now, **data})
     applied = activity_for(event=ActivityEvent.APPLIED, candidate=candidate, detail=candidate.position, actor=actor)
     record = history.created(candidate, actor=actor, via=via, at=now)
-    with _email_taken_is_invalid():
-        insert_together(candidate, [(applied, ["candidate"]), (record, ["object_id", "candidate"])])
+    subscriptions = outbox.active_subscriptions()
+    # Alone, the insert is one statement; with a webhook to write after it (it needs the id), a transaction.
+    subscribed = outbox.wanted(EventType.CANDIDATE_CREATED, subscriptions)
+    with transaction.atomic() if subscribed else nullcontext():
+        with _email_taken_is_invalid():
+            insert_together(
+                candidate, [(applied, ["candidate"]), (record, ["object_id", "candidate"])], savepoint=not subscribed
+            )
+        if subscribed:
+            outbox.emit([outbox.Event(EventType.CANDIDATE_CREATED, candidate)], subscriptions)
     return candidate
 
 
@@ -53,8 +63,10 @@ def candidate_update(*, instance: Candidate, data: dict, actor=None, via: Via = 
         candidate.status_since = now
     _save(candidate, update_fields=[*changed, "last_updated", *(["status_since"] if "status" in changed else [])])
     record = history.updated(candidate, changed, actor=actor, via=via, entered=entered)
-    # The feed's entries and the history record: one statement on PostgreSQL.
-    insert_rows([*_pipeline_moves(candidate, changed, actor), *([record] if record else [])])
+    deliveries = outbox.deliveries(outbox.candidate_changes(candidate, changed))
+    # The feed's entries, the history record and the webhook deliveries: one statement on PostgreSQL.
+    insert_rows([*_pipeline_moves(candidate, changed, actor), *([record] if record else []), *deliveries])
+    outbox.queue_after_commit(deliveries)
     return candidate
 
 
@@ -107,6 +119,7 @@ def candidate_merge(*, keep: Candidate, duplicates: list[Candidate], actor=None,
     target.last_updated = timezone.now()
     target.save()
     history.history_save([history.updated(target, filled, actor=actor, via=via)])
+    outbox.emit([outbox.Event(EventType.CANDIDATE_UPDATED, target)])
     activity_record(event=ActivityEvent.MERGED, candidate=target, count=len(ids), actor=actor)
     return target
 
@@ -139,6 +152,8 @@ def candidate_anonymize(*, instance: Candidate, actor=None, via: Via = Via.COMMA
         ]
     )
     history.history_erase(candidate_ids=[candidate.pk])
+    outbox.erase(candidate_ids=[candidate.pk])
+    outbox.emit([outbox.Event(EventType.CANDIDATE_ANONYMIZED, candidate)])
     activity_forget_candidates(candidate_ids=[candidate.pk])
     admin_log_forget(Candidate, [candidate.pk])
     activity_record(event=ActivityEvent.ANONYMIZED, actor=actor)
@@ -175,8 +190,10 @@ def _erase_and_delete(candidates: list[Candidate], *, actor, via: Via) -> None:
             *(history.deleted(interview, actor=actor, via=via, erase=True) for interview in interviews),
         ]
     )
+    outbox.emit([outbox.Event(EventType.CANDIDATE_DELETED, candidate) for candidate in candidates])
     Candidate.objects.filter(pk__in=ids).delete()
     history.history_erase(candidate_ids=ids)
+    outbox.erase(candidate_ids=ids)
     admin_log_forget(Candidate, ids)
 
 
@@ -270,6 +287,12 @@ def candidate_bulk_write(
                     ),
                 ]
             )
+            outbox.emit(
+                [
+                    *(outbox.Event(EventType.CANDIDATE_CREATED, candidate) for candidate in candidates),
+                    *(event for candidate, before in changed for event in outbox.candidate_changes(candidate, before)),
+                ]
+            )
     except IntegrityError:
         for candidate in candidates:  # The rolled-back insert may have handed out ids.
             candidate.pk, candidate._state.adding = None, True
@@ -321,6 +344,7 @@ def _write_one_by_one(new: list[tuple[Candidate, set]], changed: list[tuple[Cand
                 _update_fields(holder, candidate, given - {"id", "email"} | {"last_updated"}, actor)
             else:
                 history.history_save([history.created(candidate, actor=actor, via=Via.IMPORT)])
+                outbox.emit([outbox.Event(EventType.CANDIDATE_CREATED, candidate)])
 
 
 def _update_fields(stored: Candidate, source: Candidate, fields, actor) -> None:
@@ -332,3 +356,5 @@ def _update_fields(stored: Candidate, source: Candidate, fields, actor) -> None:
         values["status_since"] = timezone.now()
     Candidate.objects.filter(pk=stored.pk).update(**values)
     history.history_save([history.updated(stored, before, actor=actor, via=Via.IMPORT, entered=entered)])
+    if before:
+        outbox.emit(outbox.candidate_changes(stored, before))

@@ -19,6 +19,7 @@ from interviews.clashes import CONSTRAINTS, clash_error
 from interviews.models import CalendarFeed, Interview, InterviewStatus
 from recruitos.services import apply_changes, lock_for_update, violated_constraint
 from recruitos.sql import insert_rows
+from webhooks import outbox
 
 STATUS_EVENTS = {
     InterviewStatus.SCHEDULED: ActivityEvent.SCHEDULED,
@@ -46,9 +47,15 @@ def interview_update(*, instance: Interview, data: dict, actor=None, via: Via = 
 def _create(interview: Interview, actor, via: Via) -> Interview:
     _check(interview)
     interview.save()
+    deliveries = outbox.deliveries([outbox.Event(outbox.INTERVIEW_STATUS_EVENTS[interview.status], interview)])
     insert_rows(
-        [_entry(interview, STATUS_EVENTS[interview.status], actor), history.created(interview, actor=actor, via=via)]
+        [
+            _entry(interview, STATUS_EVENTS[interview.status], actor),
+            history.created(interview, actor=actor, via=via),
+            *deliveries,
+        ]
     )
+    outbox.queue_after_commit(deliveries)
     return interview
 
 
@@ -68,7 +75,9 @@ def _update(instance: Interview, data: dict, actor, via: Via) -> Interview:
         rows.append(_entry(interview, ActivityEvent.RESCHEDULED, actor))
     elif "status" in changed:
         rows.append(_entry(interview, STATUS_EVENTS[interview.status], actor))
-    insert_rows([row for row in rows if row is not None])  # one statement on PostgreSQL
+    deliveries = outbox.deliveries(outbox.interview_changes(interview, changed))
+    insert_rows([*(row for row in rows if row is not None), *deliveries])  # one statement on PostgreSQL
+    outbox.queue_after_commit(deliveries)
     return interview
 
 

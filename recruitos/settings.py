@@ -49,6 +49,11 @@ INSTALLED_APPS = [
     "dashboard",
     "accounts",
     "history",
+    "django_tasks",
+    "django_rq",
+    "jobs",
+    "imports",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +184,42 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # Not cached: a per-process cache would keep a signed-out session alive in other workers.
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Background jobs (imports, webhook deliveries), written with django-tasks. With REDIS_URL they go to
+# RQ queues on that Redis and `make worker` runs them; without, threads of the web process run them.
+TASK_QUEUES = ["default", "imports", "webhooks"]
+if REDIS_URL:
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+    RQ_QUEUES = {
+        "default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600},
+        # An import of millions of rows runs for many minutes; a delivery job, seconds.
+        "imports": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600},
+        "webhooks": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600},
+    }
+else:
+    TASKS = {"default": {"BACKEND": "jobs.backends.ThreadBackend", "QUEUES": TASK_QUEUES, "OPTIONS": {"THREADS": 2}}}
+    RQ_QUEUES = {}
+# How often workers (and, without a queue, web processes) queue again due and abandoned work.
+JOB_SWEEP_SECONDS = env.float("JOB_SWEEP_SECONDS", default=5)
+JOB_SWEEPS = ["imports.tasks.sweep", "webhooks.tasks.sweep"]
+# A running job that has not reported progress for this long is taken to be dead and run again.
+JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=120)
+# Files waiting for an import job. Several worker machines need this on shared storage (or an S3
+# STORAGES["default"]); each file is deleted when its import ends.
+MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# The largest file `POST /api/imports` and the admin's import page take.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=1024 * 1_048_576)
+
+# Webhooks (webhooks app). Subscriptions may name only https URLs on public addresses, unless
+# WEBHOOK_ALLOW_PRIVATE_NETWORKS=1 (development and tests only: internal addresses and plain http).
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=False)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5)
+# Seconds before each retry of a failed delivery, with ±20% jitter: 11 attempts over about 23.6 hours.
+RETRY_WAITS = [5, 30, 120, 300, 1800, 3600, 7200, 14400, 28800, 28800]
+WEBHOOK_RETRY_WAITS = [int(wait) for wait in env.list("WEBHOOK_RETRY_WAITS", default=RETRY_WAITS)]
+# A subscription whose attempts have all failed for this long, this many in a row at least, is turned off.
+WEBHOOK_DISABLE_AFTER_HOURS = env.float("WEBHOOK_DISABLE_AFTER_HOURS", default=24)
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=10)
 
 # The largest JSON body the API reads; larger ones get 413.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1_048_576)

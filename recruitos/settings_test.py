@@ -18,3 +18,11 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = True
 API_THROTTLE_RATE = "none"
 SECURE_SSL_REDIRECT = False
+
+# Background jobs run at once, in the test (a real worker is started by the tests that need one);
+# no sweeper thread. A file, not memory, for SQLite's test database: a worker process opens it too.
+TASKS = {"default": {**TASKS["default"], "BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "OPTIONS": {}}}  # noqa: F405
+JOB_SWEEP_SECONDS = 0
+MEDIA_ROOT = str(BASE_DIR / ".test-media")  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}  # noqa: F405

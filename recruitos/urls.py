@@ -14,6 +14,7 @@ from rest_framework.routers import SimpleRouter
 from accounts.views import HomeView, MeView, SignInView
 from candidates.views import CandidateViewSet
 from dashboard.views import ActivityViewSet, DashboardStatsView
+from imports.views import ImportViewSet
 from interviews.views import (
     CalendarFeedEventsView,
     CalendarFeedView,
@@ -25,6 +26,7 @@ from recruitos.exceptions import api_not_found
 from recruitos.views import HealthView, SchemaView
 from reports.admin import pipeline_report_page
 from reports.views import PipelineReportView
+from webhooks.views import SubscriptionViewSet
 
 # The back office and the sign-in pages share this header and title.
 admin.site.site_header = "RecruitOS back office"
@@ -35,6 +37,8 @@ router.trailing_slash = "/?"
 router.register("candidates", CandidateViewSet, basename="candidate")
 router.register("interviews", InterviewViewSet, basename="interview")
 router.register("activity", ActivityViewSet, basename="activity")
+router.register("imports", ImportViewSet, basename="import")
+router.register("webhooks", SubscriptionViewSet, basename="webhook")
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),

@@ -22,7 +22,8 @@ def test_every_route_the_router_knows_refuses_requests_without_a_key(api_client,
     urls = router_urls(candidate.pk)
     assert set(urls) == {"/api/candidates", f"/api/candidates/{candidate.pk}", "/api/interviews",
                          f"/api/interviews/{candidate.pk}", "/api/activity", "/api/interviews/availability",
-                         f"/api/candidates/{candidate.pk}/history", f"/api/interviews/{candidate.pk}/history"}  # fmt: skip
+                         f"/api/candidates/{candidate.pk}/history", f"/api/interviews/{candidate.pk}/history",
+                         "/api/imports", f"/api/imports/{candidate.pk}", "/api/webhooks", f"/api/webhooks/{candidate.pk}"}  # fmt: skip
     calendars = ["/api/interviews.ics", f"/api/interviews/{candidate.pk}.ics", "/api/calendar-feed"]
     for url in [*urls, "/api/dashboard/stats", *calendars, "/api/reports/pipeline"]:
         for method in ["get", "post", "put", "patch", "delete"]:

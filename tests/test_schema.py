@@ -34,9 +34,10 @@ def test_the_docs_serve_their_own_assets(api_client, db):
 def test_paths_are_the_contracts(schema):
     assert sorted(schema["paths"]) == [
         "/api/activity", "/api/calendar-feed", "/api/calendar-feed.ics", "/api/candidates", "/api/candidates/{id}",
-        "/api/candidates/{id}/history", "/api/dashboard/stats", "/api/health", "/api/interviews",
-        "/api/interviews.ics", "/api/interviews/availability", "/api/interviews/{id}", "/api/interviews/{id}.ics",
-        "/api/interviews/{id}/history", "/api/me", "/api/reports/pipeline",
+        "/api/candidates/{id}/history", "/api/dashboard/stats", "/api/health", "/api/imports", "/api/imports/{id}",
+        "/api/interviews", "/api/interviews.ics", "/api/interviews/availability", "/api/interviews/{id}",
+        "/api/interviews/{id}.ics", "/api/interviews/{id}/history", "/api/me", "/api/reports/pipeline",
+        "/api/webhooks", "/api/webhooks/{id}",
     ]  # fmt: skip
 
 

@@ -1,0 +1,43 @@
+"""Queuing an import: the file is stored where every worker can read it, then the job is queued."""
+
+import uuid
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from candidates.imports import ImportFileError, read_rows
+from imports.models import ImportJob
+
+
+def check_file(file, name: str) -> None:
+    """ImportFileError when the file cannot be an import at all (its type, header or first bytes)."""
+    file.seek(0)
+    next(iter(read_rows(file, name)), None)
+    file.seek(0)
+
+
+def import_queue(*, file, name: str, dry_run: bool = False, actor=None) -> ImportJob:
+    """
+    Store the file and queue its import; the job runs once the caller's transaction commits.
+    ImportFileError (nothing stored) when the file cannot be read as an import.
+    """
+    from imports.tasks import run_import
+
+    check_file(file, name)
+    suffix = name.rsplit(".", 1)[-1].lower()
+    stored = default_storage.save(f"imports/{uuid.uuid4().hex}.{suffix}", file)
+    try:
+        job = ImportJob.objects.create(
+            file_name=name[-255:],
+            stored_file=stored,
+            dry_run=dry_run,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+    except BaseException:
+        default_storage.delete(stored)
+        raise
+    transaction.on_commit(lambda: run_import.enqueue(job.pk))
+    return job
+
+
+__all__ = ["ImportFileError", "check_file", "import_queue"]

@@ -1,0 +1,84 @@
+"""`POST /api/imports` (202: queued), `GET /api/imports` and `GET /api/imports/{id}`."""
+
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+
+from imports.models import ImportJob
+from imports.parsers import JSONArrayFile, JSONArrayParser
+from imports.serializers import DryRunQuerySerializer, ImportJobSerializer, ImportUploadSerializer
+from imports.services import ImportFileError, import_queue
+from recruitos.parsers import RequestTooLarge
+from recruitos.schema import SIGNED_IN, errors
+
+#: An import creates and changes candidates: it needs both permissions, to run one or to read one.
+IMPORT_PERMISSIONS = ("candidates.add_candidate", "candidates.change_candidate")
+
+
+class MayImport(BasePermission):
+    message = "You do not have permission to import candidates."
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.has_perms(IMPORT_PERMISSIONS))
+
+
+class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """
+    Imports of candidate files, run in the background by the same code as `manage.py
+    import_candidates`; newest first. For users who may add and change candidates.
+    """
+
+    queryset = ImportJob.objects.all()
+    serializer_class = ImportJobSerializer
+    permission_classes = [MayImport]
+    parser_classes = [MultiPartParser, JSONArrayParser]
+    filter_backends = []
+    lookup_value_regex = "[^/]+"
+
+    def initialize_request(self, request, *args, **kwargs):
+        # A file up to IMPORT_MAX_BYTES (recruitos.uploads.UploadCap), not the smaller cap of other uploads.
+        request.upload_max_bytes = settings.IMPORT_MAX_BYTES
+        return super().initialize_request(request, *args, **kwargs)
+
+    def get_object(self):
+        try:
+            int(self.kwargs["pk"])
+        except ValueError:
+            self.kwargs["pk"] = "0"  # not an id: "Not found."
+        return super().get_object()
+
+    @extend_schema(
+        description=(
+            "Queue an import: a CSV or JSON file as the multipart field `file` (with `dryRun`), or a JSON "
+            "array of candidate objects as the body (with `?dryRun=true`). Answers 202 at once; "
+            "`GET /api/imports/{id}` follows the job."
+        ),
+        parameters=[DryRunQuerySerializer],
+        request={
+            "multipart/form-data": ImportUploadSerializer,
+            "application/json": {"type": "array", "items": {"type": "object"}},
+        },
+        responses={202: ImportJobSerializer, 413: OpenApiTypes.OBJECT, **errors(400, *SIGNED_IN)},
+    )
+    def create(self, request):
+        if getattr(request._request, "upload_too_large", False):
+            raise RequestTooLarge(f"The file is larger than {settings.IMPORT_MAX_BYTES} bytes.")
+        if isinstance(request.data, JSONArrayFile):
+            query = DryRunQuerySerializer(data=request.query_params)
+            query.is_valid(raise_exception=True)
+            file, name, dry_run = request.data, request.data.name, query.validated_data["dry_run"]
+        else:
+            upload = ImportUploadSerializer(data=request.data)
+            upload.is_valid(raise_exception=True)
+            file, dry_run = upload.validated_data["file"], upload.validated_data["dry_run"]
+            name = file.name
+        try:
+            job = import_queue(file=file, name=name, dry_run=dry_run, actor=request.user)
+        except ImportFileError as exc:
+            raise ValidationError({"file": [str(exc)]}) from exc
+        return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)

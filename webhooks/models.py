@@ -1,0 +1,125 @@
+"""
+Webhook subscriptions and their outbox.
+
+A change writes one `Delivery` per subscription that wants its event, in the change's own
+transaction (`webhooks.outbox`); a worker sends it (`webhooks.tasks`) and logs each `Attempt`.
+A delivery's body is fixed when it is written, so every attempt sends the same bytes under the
+same `webhook-id`.
+"""
+
+import base64
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class EventType(models.TextChoices):
+    CANDIDATE_CREATED = "candidate.created"
+    CANDIDATE_UPDATED = "candidate.updated"
+    CANDIDATE_STATUS_CHANGED = "candidate.status_changed"
+    CANDIDATE_HIRED = "candidate.hired"
+    CANDIDATE_DELETED = "candidate.deleted"
+    CANDIDATE_ANONYMIZED = "candidate.anonymized"
+    INTERVIEW_SCHEDULED = "interview.scheduled"
+    INTERVIEW_RESCHEDULED = "interview.rescheduled"
+    INTERVIEW_COMPLETED = "interview.completed"
+    INTERVIEW_CANCELLED = "interview.cancelled"
+    IMPORT_FINISHED = "import.finished"
+
+
+def new_secret() -> str:
+    """A Standard Webhooks secret: `whsec_` and 32 random bytes in base64."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+class Subscription(models.Model):
+    url = models.URLField(max_length=2000, help_text="https, on a public address.")
+    events = models.JSONField(default=list, help_text="The event types to send.")
+    active = models.BooleanField(default=True)
+    minimal_payload = models.BooleanField(default=False, help_text="Send ids only, not the whole object.")
+    description = models.CharField(max_length=255, blank=True, default="")
+    secret = models.CharField(max_length=100, default=new_secret, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    consecutive_failures = models.PositiveIntegerField(default=0, help_text="Failed attempts since the last success.")
+    failing_since = models.DateTimeField(null=True, blank=True, help_text="The first of those failures.")
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.CharField(max_length=255, blank=True, default="", help_text="Why it was turned off.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["id"], name="subscription_active", condition=models.Q(active=True))]
+
+    def __str__(self):
+        return self.url
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed (gave up)"
+
+
+class Delivery(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
+    event_type = models.CharField(max_length=40, choices=EventType.choices)
+    body = models.TextField(help_text="The JSON sent: type, timestamp and data.")
+    # Whose personal data the body may hold, for erasure; no constraint: it outlives the candidate.
+    candidate = models.ForeignKey(
+        "candidates.Candidate",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField(null=True, blank=True, help_text="A worker is sending it until then.")
+    requeued_at = models.DateTimeField(null=True, blank=True, help_text="When the sweeper last queued it.")
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["-created_at"], name="delivery_newest_first"),
+            # The sweeper's search: pending deliveries by when they are due.
+            models.Index(fields=["next_attempt_at"], name="delivery_due", condition=models.Q(status="pending")),
+            models.Index(fields=["candidate"], name="delivery_of_candidate"),
+        ]
+
+    def __str__(self):
+        return f"{self.event_type} to {self.subscription_id} ({self.status})"
+
+    @property
+    def message_id(self) -> str:
+        """The `webhook-id` header: the same on every attempt, for receivers to deduplicate by."""
+        return f"msg_{self.id.hex}"
+
+
+class Attempt(models.Model):
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
+    at = models.DateTimeField(default=timezone.now)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=255, blank=True, default="", help_text="Timeout, refused connection, …")
+    response_excerpt = models.CharField(max_length=500, blank=True, default="")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error}"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300

@@ -1,0 +1,153 @@
+"""
+Sending deliveries, with retries, and the sweep that finds due and abandoned ones.
+
+A job claims its deliveries in the database (a lease, `locked_until`) before sending, so two
+workers never send one at once, and one a dead worker held is free again when its lease ends.
+A failed attempt (any non-2xx answer, a timeout, a refused connection) sets the next one after a
+growing wait with jitter (WEBHOOK_RETRY_WAITS: within a minute at first, about a day in all); after the
+last, the delivery has failed. `410 Gone` turns the subscription off, and so does failing
+without a success for WEBHOOK_DISABLE_AFTER_HOURS with at least WEBHOOK_DISABLE_AFTER_FAILURES
+failures in a row.
+"""
+
+import random
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import close_old_connections, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django_tasks import task
+
+from webhooks.models import Attempt, Delivery, DeliveryStatus, Subscription
+from webhooks.sending import Outcome, Sender
+
+JITTER = 0.2
+#: A worker holds the deliveries it claims this long: enough to send them all at the timeout.
+LEASE_SECONDS = 60
+#: How many deliveries a job claims at a time.
+CLAIM = 20
+
+
+@task(queue_name="webhooks")
+def deliver(ids: list[str]) -> None:
+    """Send the deliveries `ids` that are due and free; the others are someone else's or not yet due."""
+    close_old_connections()
+    sender = Sender()
+    try:
+        # Subscriptions that failed in this job, and when they are tried next: their other deliveries wait
+        # for that try instead of each meeting the same timeout.
+        down: dict[int, object] = {}
+        for start in range(0, len(ids), CLAIM):
+            for delivery in _claim(ids[start : start + CLAIM]):
+                if delivery.subscription_id in down:
+                    _release(delivery, down[delivery.subscription_id])
+                    continue
+                outcome = sender.send(
+                    delivery.subscription.url, delivery.subscription.secret, delivery.message_id, delivery.body
+                )
+                next_attempt = _record(delivery, outcome)
+                if not outcome.succeeded:
+                    down[delivery.subscription_id] = next_attempt or timezone.now() + timedelta(seconds=_wait(0))
+    finally:
+        sender.close()
+        close_old_connections()
+
+
+def _claim(ids: list[str]) -> list[Delivery]:
+    now = timezone.now()
+    with transaction.atomic():
+        free = (
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("subscription")
+            .filter(pk__in=ids, status=DeliveryStatus.PENDING, next_attempt_at__lte=now, subscription__active=True)
+            .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+            .order_by("created_at")
+        )
+        claimed = list(free)
+        Delivery.objects.filter(pk__in=[d.pk for d in claimed]).update(
+            locked_until=now + timedelta(seconds=LEASE_SECONDS)
+        )
+    return claimed
+
+
+def _release(delivery: Delivery, until) -> None:
+    """Give a delivery back unsent (its endpoint just failed): it goes with that endpoint's next try."""
+    Delivery.objects.filter(pk=delivery.pk).update(locked_until=None, next_attempt_at=until)
+
+
+@transaction.atomic
+def _record(delivery: Delivery, outcome: Outcome):
+    """Log the attempt and move the delivery on; the time of its next attempt, if it has one."""
+    now = timezone.now()
+    Attempt.objects.create(
+        delivery=delivery,
+        at=now,
+        status_code=outcome.status_code,
+        duration_ms=outcome.duration_ms,
+        error=outcome.error,
+        response_excerpt=outcome.excerpt,
+    )
+    attempts = delivery.attempts + 1
+    subscriptions = Subscription.objects.filter(pk=delivery.subscription_id)
+    if outcome.succeeded:
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.DELIVERED, attempts=attempts, delivered_at=now, locked_until=None
+        )
+        subscriptions.update(consecutive_failures=0, failing_since=None, last_success_at=now)
+        return None
+    next_attempt = None
+    if attempts > len(settings.WEBHOOK_RETRY_WAITS):
+        changes = {"status": DeliveryStatus.FAILED}
+    else:
+        next_attempt = now + timedelta(seconds=_wait(attempts - 1))
+        changes = {"next_attempt_at": next_attempt}
+    Delivery.objects.filter(pk=delivery.pk).update(attempts=attempts, locked_until=None, **changes)
+    subscriptions.filter(failing_since__isnull=True).update(failing_since=now)
+    subscriptions.update(consecutive_failures=F("consecutive_failures") + 1)
+    if outcome.status_code == 410:
+        reason = f"The receiver answered 410 Gone on {now:%Y-%m-%d %H:%M} UTC."
+        subscriptions.update(active=False, disabled_reason=reason)
+        return None
+    since = now - timedelta(hours=settings.WEBHOOK_DISABLE_AFTER_HOURS)
+    subscriptions.filter(
+        active=True,
+        consecutive_failures__gte=settings.WEBHOOK_DISABLE_AFTER_FAILURES,
+        failing_since__lte=since,
+    ).update(
+        active=False,
+        disabled_reason=(
+            f"Turned off on {now:%Y-%m-%d %H:%M} UTC: every attempt failed for "
+            f"{settings.WEBHOOK_DISABLE_AFTER_HOURS:g} hours."
+        ),
+    )
+    return next_attempt
+
+
+def _wait(retry: int) -> float:
+    """Seconds before retry number `retry` (0: the first), with ±20% jitter so retries do not come in waves."""
+    waits = settings.WEBHOOK_RETRY_WAITS
+    base = waits[min(retry, len(waits) - 1)]
+    return base * random.uniform(1 - JITTER, 1 + JITTER)
+
+
+def sweep() -> None:
+    """
+    Queue the deliveries that are due and nobody holds: retries whose time has come, and first
+    attempts older than a few seconds (their job was lost, or their worker died holding them).
+    """
+    from webhooks.outbox import send_soon
+
+    now = timezone.now()
+    grace = now - timedelta(seconds=max(10, settings.JOB_SWEEP_SECONDS * 2))
+    due = (
+        Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now, subscription__active=True)
+        .filter(Q(attempts__gt=0) | Q(created_at__lt=grace))
+        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+        .filter(Q(requeued_at__isnull=True) | Q(requeued_at__lt=now - timedelta(seconds=LEASE_SECONDS)))
+        .order_by("next_attempt_at")
+    )
+    ids = [str(pk) for pk in due.values_list("pk", flat=True)[:1000]]
+    if ids:
+        Delivery.objects.filter(pk__in=ids).update(requeued_at=now)
+        send_soon(ids)
