@@ -8,12 +8,12 @@ from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
 from candidates.exports import csv_lines
-from candidates.imports import ImportFileError, import_file
 from candidates.models import Candidate, Phase, Status
 from candidates.services import (
     candidate_anonymize,
@@ -24,13 +24,16 @@ from candidates.services import (
 )
 from history.admin import HistoryAdminMixin
 from history.models import Via
+from imports.models import ImportJob
+from imports.serializers import ImportJobSerializer
+from imports.services import ImportFileError, import_queue
 from interviews.clashes import rows_clash_error
 from interviews.models import Interview
 from interviews.services import interview_create, interview_delete, interview_update
 from recruitos.admin import EstimatedCountPaginator, ServiceInline, ServiceModelAdmin
 
 #: How many bad rows the import page lists; the summary counts them all.
-SHOWN_IMPORT_ERRORS = 50
+SHOWN_IMPORT_ERRORS = 100
 
 
 class InterviewInlineFormSet(BaseInlineFormSet):
@@ -152,15 +155,21 @@ class CandidateAdmin(HistoryAdminMixin, ServiceModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.import_view)
-        return [path("import/", view, name="candidates_candidate_import"), *super().get_urls()]
+        progress = self.admin_site.admin_view(self.import_progress_view)
+        return [
+            path("import/", view, name="candidates_candidate_import"),
+            path("import/<int:job_id>/", progress, name="candidates_candidate_import_progress"),
+            *super().get_urls(),
+        ]
 
     def import_view(self, request):
-        """Upload a file and run the same import as `manage.py import_candidates`."""
+        """Upload a file and queue the same import as `manage.py import_candidates`; its page shows it run."""
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
+        request.upload_max_bytes = settings.IMPORT_MAX_BYTES  # recruitos.uploads.UploadCap
         form = ImportForm(request.POST or None, request.FILES or None)
         if getattr(request, "upload_too_large", False):
-            limit = round(settings.UPLOAD_MAX_BYTES / 1_048_576, 1)
+            limit = round(settings.IMPORT_MAX_BYTES / 1_048_576, 1)
             form.errors["file"] = form.error_class(
                 [f"The file is over {limit} MB; import it with `manage.py import_candidates` instead."]
             )
@@ -175,22 +184,24 @@ class CandidateAdmin(HistoryAdminMixin, ServiceModelAdmin):
         return TemplateResponse(request, "admin/candidates/candidate/import.html", context)
 
     def _run_import(self, request, upload, dry_run):
-        errors = []
         try:
-            upload.seek(0)
-            result, _ = import_file(
-                upload.file, upload.name, dry_run=dry_run, on_error=errors.append, actor=request.user
-            )
+            job = import_queue(file=upload, name=upload.name, dry_run=dry_run, actor=request.user)
         except ImportFileError as exc:
             self.message_user(request, f"{upload.name}: {exc}", messages.ERROR)
             return HttpResponseRedirect(request.path)
-        verb = "Checked (nothing written)" if dry_run else "Imported"
-        self.message_user(
-            request,
-            f"{verb} {upload.name}: {result.rows} rows, {result.created} candidates created, {result.updated} updated, "
-            f"{result.unchanged} unchanged, {result.failed} rows failed.",
-            messages.WARNING if result.failed else messages.SUCCESS,
-        )
-        for error in errors[:SHOWN_IMPORT_ERRORS]:
-            self.message_user(request, str(error), messages.ERROR)
-        return HttpResponseRedirect(reverse("admin:candidates_candidate_changelist"))
+        return HttpResponseRedirect(reverse("admin:candidates_candidate_import_progress", args=[job.pk]))
+
+    def import_progress_view(self, request, job_id):
+        """An import as it runs: a bar that moves (imports/progress.js reads the API), then the result."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        job = get_object_or_404(ImportJob, pk=job_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Import of {job.file_name}",
+            "job": job,
+            "job_json": ImportJobSerializer(job).data,
+            "shown_errors": SHOWN_IMPORT_ERRORS,
+        }
+        return TemplateResponse(request, "admin/candidates/candidate/import_progress.html", context)

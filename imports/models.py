@@ -29,6 +29,8 @@ class ImportJob(models.Model):
     stored_file = models.CharField(max_length=255, blank=True, help_text="Where it waits; emptied when the job ends.")
     dry_run = models.BooleanField(default=False)
     processed = models.PositiveIntegerField(default=0, help_text="Rows read so far.")
+    file_size = models.PositiveBigIntegerField(default=0)
+    bytes_read = models.PositiveBigIntegerField(default=0, help_text="How far into the file the rows written reach.")
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
@@ -58,6 +60,13 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return f"{self.file_name} ({self.status})"
+
+    @property
+    def progress(self) -> float:
+        """How much of the file is done, 0 to 1 (by bytes: the rows are counted only as they are read)."""
+        if self.status == ImportStatus.SUCCEEDED:
+            return 1.0
+        return round(min(self.bytes_read / self.file_size, 1.0), 3) if self.file_size else 0.0
 
     @property
     def finished(self) -> bool:

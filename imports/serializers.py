@@ -19,12 +19,13 @@ class ImportJobSerializer(serializers.ModelSerializer):
     failed = serializers.IntegerField(source="failed_count")
     errors = RowErrorSerializer(many=True, help_text="The first 100 row errors; `failed` counts them all.")
     error = serializers.CharField(help_text="Why the file as a whole failed; empty otherwise.")
+    progress = serializers.FloatField(help_text="How much of the file is done, from 0 to 1.")
 
     class Meta:
         model = ImportJob
         fields = [
-            "id", "status", "file_name", "dry_run", "processed", "created", "updated", "unchanged", "failed",
-            "errors", "error", "created_at", "started_at", "finished_at",
+            "id", "status", "file_name", "dry_run", "progress", "processed", "created", "updated", "unchanged",
+            "failed", "errors", "error", "created_at", "started_at", "finished_at",
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -1,5 +1,6 @@
 """Queuing an import: the file is stored where every worker can read it, then the job is queued."""
 
+import io
 import uuid
 
 from django.core.files.storage import default_storage
@@ -8,12 +9,18 @@ from django.db import transaction
 from candidates.imports import ImportFileError, read_rows
 from imports.models import ImportJob
 
+#: How much of a file is read before it is queued, to refuse one that cannot be an import at once.
+HEAD_BYTES = 65_536
+
 
 def check_file(file, name: str) -> None:
-    """ImportFileError when the file cannot be an import at all (its type, header or first bytes)."""
+    """ImportFileError when the file cannot be an import at all (its type, its header, its first row)."""
     file.seek(0)
-    next(iter(read_rows(file, name)), None)
+    head = file.read(HEAD_BYTES)
     file.seek(0)
+    if len(head) == HEAD_BYTES and b"\n" in head:
+        head = head[: head.rindex(b"\n") + 1]  # whole lines only: never half a character
+    next(iter(read_rows(io.BytesIO(head), name)), None)
 
 
 def import_queue(*, file, name: str, dry_run: bool = False, actor=None) -> ImportJob:
@@ -29,6 +36,7 @@ def import_queue(*, file, name: str, dry_run: bool = False, actor=None) -> Impor
     try:
         job = ImportJob.objects.create(
             file_name=name[-255:],
+            file_size=default_storage.size(stored),
             stored_file=stored,
             dry_run=dry_run,
             actor=actor if getattr(actor, "is_authenticated", False) else None,

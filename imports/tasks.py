@@ -12,7 +12,7 @@ from itertools import islice
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -21,6 +21,7 @@ from django_tasks import task
 from candidates.imports import CandidateImporter, ImportFileError, ImportResult, ignored_fields, read_rows
 from dashboard.services import sync_run_fail, sync_run_finish, sync_run_start
 from imports.models import KEPT_ERRORS, ImportJob, ImportStatus
+from jobs.backends import fresh_connections
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ logger = logging.getLogger(__name__)
 @task(queue_name="imports")
 def run_import(job_id: int) -> None:
     """Run (or resume) import job `job_id`, unless another worker holds it or it has ended."""
-    close_old_connections()
+    fresh_connections()
     if not _claim(job_id):
         return
     job = ImportJob.objects.get(pk=job_id)
@@ -40,7 +41,7 @@ def run_import(job_id: int) -> None:
         logger.exception("import job %s failed", job_id)
         _end(job, ImportStatus.FAILED, error="The import stopped on an internal error; the rows before it are written.")
     finally:
-        close_old_connections()
+        fresh_connections()
 
 
 def _claim(job_id: int) -> bool:
@@ -84,6 +85,7 @@ def _run(job: ImportJob) -> None:
             unchanged_count=counts.unchanged,
             failed_count=counts.failed,
             errors=errors,
+            bytes_read=_position(file, job.file_size),
             heartbeat_at=timezone.now(),
         )
 
@@ -95,6 +97,14 @@ def _run(job: ImportJob) -> None:
         importer.run(ignored_fields(rows, keep))
     job.refresh_from_db()
     _end(job, ImportStatus.SUCCEEDED)
+
+
+def _position(file, size: int) -> int:
+    """How far the import has read the file; at its end, the reader has closed it."""
+    try:
+        return file.tell()
+    except ValueError:
+        return size
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ lost with its process is picked up again by the sweeper (`jobs.sweep`) when the 
 
 from concurrent.futures import ThreadPoolExecutor
 
-from django.db import close_old_connections, connections
+from django.db import connections
 from django_tasks.backends.immediate import ImmediateBackend
 
 
@@ -26,8 +26,18 @@ class ThreadBackend(ImmediateBackend):
         self._pool.submit(self._run, task_result)
 
     def _run(self, task_result) -> None:
-        close_old_connections()
+        fresh_connections()
         try:
             super()._execute_task(task_result)
         finally:
             connections.close_all()  # this thread's own connections
+
+
+def fresh_connections() -> None:
+    """
+    Before and after a job, as Django does around a request: drop database connections that are
+    broken or past CONN_MAX_AGE. Not inside a transaction (a job run at once, inside its caller's).
+    """
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()

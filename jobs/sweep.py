@@ -12,8 +12,10 @@ import logging
 import threading
 
 from django.conf import settings
-from django.db import close_old_connections, connections
+from django.db import connections
 from django.utils.module_loading import import_string
+
+from jobs.backends import fresh_connections
 
 logger = logging.getLogger(__name__)
 _started = threading.Lock()
@@ -23,7 +25,7 @@ _thread: threading.Thread | None = None
 def sweep_once() -> None:
     """Run every sweep once; one that fails is logged and the others still run."""
     for path in settings.JOB_SWEEPS:
-        close_old_connections()
+        fresh_connections()
         try:
             import_string(path)()
         except Exception:

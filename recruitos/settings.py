@@ -199,6 +199,7 @@ if REDIS_URL:
 else:
     TASKS = {"default": {"BACKEND": "jobs.backends.ThreadBackend", "QUEUES": TASK_QUEUES, "OPTIONS": {"THREADS": 2}}}
     RQ_QUEUES = {}
+RQ_SHOW_ADMIN_LINK = False  # django-rq's own dashboard is not served
 # How often workers (and, without a queue, web processes) queue again due and abandoned work.
 JOB_SWEEP_SECONDS = env.float("JOB_SWEEP_SECONDS", default=5)
 JOB_SWEEPS = ["imports.tasks.sweep", "webhooks.tasks.sweep"]
@@ -214,6 +215,8 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=1024 * 1_048_576)
 # WEBHOOK_ALLOW_PRIVATE_NETWORKS=1 (development and tests only: internal addresses and plain http).
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=False)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5)
+# A worker holds the deliveries it took this long; if it dies, another sends them after that.
+WEBHOOK_LEASE_SECONDS = env.int("WEBHOOK_LEASE_SECONDS", default=60)
 # Seconds before each retry of a failed delivery, with ±20% jitter: 11 attempts over about 23.6 hours.
 RETRY_WAITS = [5, 30, 120, 300, 1800, 3600, 7200, 14400, 28800, 28800]
 WEBHOOK_RETRY_WAITS = [int(wait) for wait in env.list("WEBHOOK_RETRY_WAITS", default=RETRY_WAITS)]

@@ -52,6 +52,12 @@ def admin_client(staff):
 
 
 @pytest.fixture(autouse=True)
+def media_of_its_own(settings, tmp_path):
+    """Files waiting for import jobs go to a folder of the test's own."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
 def no_wrong_keys_counted():
     """Each test starts with no wrong API keys counted against its client's address."""
     from django.core.cache import cache
@@ -79,3 +85,45 @@ def latest_migrations_after():
     yield
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.fixture
+def queue(settings):
+    """
+    Jobs go to RQ on the tests' own Redis database, as they do where REDIS_URL is set; webhooks may
+    go to loopback (WEBHOOK_ALLOW_PRIVATE_NETWORKS), where the tests' receiver listens.
+    """
+    from tests.workers import empty_redis
+
+    url = empty_redis()
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": settings.TASK_QUEUES}}
+    settings.RQ_QUEUES = {name: {"URL": url, "DEFAULT_TIMEOUT": 3600} for name in settings.TASK_QUEUES}
+    settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = True
+    return url
+
+
+@pytest.fixture
+def workers(queue, transactional_db):
+    """Start `manage.py worker` processes on the test database and queue: `workers()`; stopped afterwards."""
+    from tests.workers import Worker
+
+    started = []
+
+    def start(**environment):
+        worker = Worker(queue, **environment).start()
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+@pytest.fixture
+def receiver():
+    """A webhook receiver on loopback (tests.workers.Receiver)."""
+    from tests.workers import Receiver
+
+    receiver = Receiver()
+    yield receiver
+    receiver.stop()

@@ -61,6 +61,9 @@ class Sender:
                 "POST", path, body=body.encode(), headers=headers, redirect=False, retries=False,
                 preload_content=False, assert_same_host=False,
             )  # fmt: skip
+        except urllib3.exceptions.NewConnectionError as exc:  # before TimeoutError, its base class in urllib3 2
+            self._pools.pop(url, None)
+            return Outcome(error=_reason(exc))
         except urllib3.exceptions.TimeoutError:
             self._pools.pop(url, None)
             return Outcome(error=f"timed out after {settings.WEBHOOK_TIMEOUT_SECONDS:g} s")

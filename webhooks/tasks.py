@@ -14,25 +14,24 @@ import random
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
+from jobs.backends import fresh_connections
 from webhooks.models import Attempt, Delivery, DeliveryStatus, Subscription
 from webhooks.sending import Outcome, Sender
 
 JITTER = 0.2
-#: A worker holds the deliveries it claims this long: enough to send them all at the timeout.
-LEASE_SECONDS = 60
 #: How many deliveries a job claims at a time.
-CLAIM = 20
+CLAIM = 10  # times the 5 s timeout: within the 60 s lease
 
 
 @task(queue_name="webhooks")
 def deliver(ids: list[str]) -> None:
     """Send the deliveries `ids` that are due and free; the others are someone else's or not yet due."""
-    close_old_connections()
+    fresh_connections()
     sender = Sender()
     try:
         # Subscriptions that failed in this job, and when they are tried next: their other deliveries wait
@@ -51,7 +50,7 @@ def deliver(ids: list[str]) -> None:
                     down[delivery.subscription_id] = next_attempt or timezone.now() + timedelta(seconds=_wait(0))
     finally:
         sender.close()
-        close_old_connections()
+        fresh_connections()
 
 
 def _claim(ids: list[str]) -> list[Delivery]:
@@ -66,7 +65,7 @@ def _claim(ids: list[str]) -> list[Delivery]:
         )
         claimed = list(free)
         Delivery.objects.filter(pk__in=[d.pk for d in claimed]).update(
-            locked_until=now + timedelta(seconds=LEASE_SECONDS)
+            locked_until=now + timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS)
         )
     return claimed
 
@@ -140,11 +139,12 @@ def sweep() -> None:
 
     now = timezone.now()
     grace = now - timedelta(seconds=max(10, settings.JOB_SWEEP_SECONDS * 2))
+    lease = timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS)
     due = (
         Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now, subscription__active=True)
         .filter(Q(attempts__gt=0) | Q(created_at__lt=grace))
         .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-        .filter(Q(requeued_at__isnull=True) | Q(requeued_at__lt=now - timedelta(seconds=LEASE_SECONDS)))
+        .filter(Q(requeued_at__isnull=True) | Q(requeued_at__lt=now - lease))
         .order_by("next_attempt_at")
     )
     ids = [str(pk) for pk in due.values_list("pk", flat=True)[:1000]]

@@ -219,10 +219,12 @@ def test_the_import_command_records_creates_and_updates_via_import(db, tmp_path)
     assert (via, action, actor, changes["status"]) == ("import", "updated", None, {"from": "New", "to": "Screened"})
 
 
-def test_the_admin_import_page_records_via_import_with_who_ran_it(admin_client, staff, tmp_path):
+def test_the_admin_import_page_records_via_import_with_who_ran_it(
+    admin_client, staff, tmp_path, django_capture_on_commit_callbacks
+):
     path = tmp_path / "people.csv"
     path.write_text("firstName,lastName,email,position\nAda,L,ada@example.com,Dev\n")
-    with path.open("rb") as upload:
+    with path.open("rb") as upload, django_capture_on_commit_callbacks(execute=True):
         assert admin_client.post("/admin/candidates/candidate/import/", {"file": upload}).status_code == 302
     ada = Candidate.objects.get(email="ada@example.com")
     assert [(via, action, actor) for via, action, actor, _ in records("candidate", ada.pk)] == [

@@ -34,6 +34,7 @@ class Command(BaseCommand):
             "rqworker",
             *QUEUES,
             worker_class="rq.worker.SimpleWorker",
+            job_class="django_tasks_rq.Job",  # runs django-tasks tasks
             burst=burst,
             name=name,
             verbosity=options["verbosity"],
