@@ -208,10 +208,13 @@ def insert_together(parent, children: list[tuple[Model, list[str]]], *, savepoin
     names = ["new_parent", *(f"new_child_{number}" for number in range(len(children)))]
     ctes = ", ".join(f"{name} AS ({sql})" for name, (sql, _, _) in zip(names, statements, strict=True))
     params = [param for _, statement_params, _ in statements for param in statement_params]
-    sql = f"WITH {ctes} SELECT * FROM {', '.join(names)}"
+    # Rows whose every value is set here (a UUID key) return nothing; PostgreSQL runs their INSERT all the same.
+    returning = [name for name, (_, _, returns) in zip(names, statements, strict=True) if returns]
+    sql = f"WITH {ctes} SELECT * FROM {', '.join(returning)}" if returning else f"WITH {ctes} SELECT 1"
     # In a transaction, a savepoint: a failed insert leaves the caller's transaction usable.
     with transaction.atomic(using=using) if savepoint and connection.in_atomic_block else nullcontext():
-        values = list(run(using, sql, (), params)[0])
+        first = run(using, sql, (), params)[0]
+    values = list(first) if returning else []
     for child, links in children:
         _link(child, links, parent)
     for obj, (_, _, returns) in zip(_all(parent, children), statements, strict=True):
