@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test test-django6 lint check
+.PHONY: install run serve worker test test-django6 lint check
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ serve: install
 	DEBUG=0 $(PY) manage.py migrate --no-input
 	DEBUG=0 $(PY) manage.py collectstatic --no-input --verbosity 0
 	DEBUG=0 HTTPS=$${HTTPS:-0} BIND=$(HOST):$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py recruitos.wsgi
+
+# Background jobs (imports, webhook deliveries) from the Redis queue at REDIS_URL, with the web
+# server's environment. Without REDIS_URL the web server runs them itself and no worker is needed.
+worker: install
+	$(PY) manage.py worker
 
 test: install
 	$(PY) -m pytest

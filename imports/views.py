@@ -13,6 +13,7 @@ from imports.models import ImportJob
 from imports.parsers import JSONArrayFile, JSONArrayParser
 from imports.serializers import DryRunQuerySerializer, ImportJobSerializer, ImportUploadSerializer
 from imports.services import ImportFileError, import_queue
+from recruitos.naming import snake_name
 from recruitos.parsers import RequestTooLarge
 from recruitos.schema import SIGNED_IN, errors
 
@@ -66,14 +67,17 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         responses={202: ImportJobSerializer, 413: OpenApiTypes.OBJECT, **errors(400, *SIGNED_IN)},
     )
     def create(self, request):
+        data = request.data  # parsed here: a file over IMPORT_MAX_BYTES is left out, and the request marked
         if getattr(request._request, "upload_too_large", False):
             raise RequestTooLarge(f"The file is larger than {settings.IMPORT_MAX_BYTES} bytes.")
-        if isinstance(request.data, JSONArrayFile):
+        if isinstance(data, JSONArrayFile):
             query = DryRunQuerySerializer(data=request.query_params)
             query.is_valid(raise_exception=True)
-            file, name, dry_run = request.data, request.data.name, query.validated_data["dry_run"]
+            file, name, dry_run = data, data.name, query.validated_data["dry_run"]
         else:
-            upload = ImportUploadSerializer(data=request.data)
+            # Form field names as the API writes them (`dryRun`); the camelCase parser reads JSON bodies only.
+            fields = {snake_name(name): data[name] for name in ("file", "dryRun", "dry_run") if name in data}
+            upload = ImportUploadSerializer(data=fields)
             upload.is_valid(raise_exception=True)
             file, dry_run = upload.validated_data["file"], upload.validated_data["dry_run"]
             name = file.name

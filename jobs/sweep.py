@@ -32,6 +32,11 @@ def sweep_once() -> None:
             logger.exception("sweep %s failed", path)
 
 
+def start_sweeper_without_queue() -> threading.Thread | None:
+    """In a web process with no queue (no REDIS_URL), jobs run on its threads: it sweeps too."""
+    return None if settings.REDIS_URL else start_sweeper()
+
+
 def start_sweeper() -> threading.Thread | None:
     """Start sweeping in a daemon thread of this process (once; none when JOB_SWEEP_SECONDS is 0)."""
     global _thread

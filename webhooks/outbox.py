@@ -34,8 +34,10 @@ _renderer = CamelCaseORJSONRenderer()
 class Event:
     """One event: its type, and the object it is about (its API form built only if someone wants it)."""
 
-    def __init__(self, type: EventType, instance, *, candidate_id: int | None = None, data: dict | None = None):
-        self.type, self.instance, self.at = type, instance, timezone.now()
+    def __init__(
+        self, type: EventType, instance, *, candidate_id: int | None = None, data: dict | None = None, at=None
+    ):
+        self.type, self.instance, self.at = type, instance, at or timezone.now()
         self.candidate_id = candidate_id if candidate_id is not None else _candidate_id(instance)
         self._data = data
 
@@ -107,11 +109,12 @@ def emit(events: list[Event], subscriptions=None) -> list[Delivery]:
 
 def candidate_changes(candidate, changed) -> list[Event]:
     """The events of an update: `candidate.updated`, and a status move's `status_changed` (and `hired`)."""
-    events = [Event(EventType.CANDIDATE_UPDATED, candidate)]
+    at = timezone.now()  # one change: one moment
+    events = [Event(EventType.CANDIDATE_UPDATED, candidate, at=at)]
     if "status" in changed:
-        events.append(Event(EventType.CANDIDATE_STATUS_CHANGED, candidate))
+        events.append(Event(EventType.CANDIDATE_STATUS_CHANGED, candidate, at=at))
         if candidate.status == "Hired":
-            events.append(Event(EventType.CANDIDATE_HIRED, candidate))
+            events.append(Event(EventType.CANDIDATE_HIRED, candidate, at=at))
     return events
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from candidates.models import Candidate
 from tests.dump import every_table
+from webhooks.models import Attempt, Delivery, EventType, Subscription
 
 PERSON = {"firstName": "Zebulon", "lastName": "Quarternight", "email": "zebulon.q@example.org",
           "phone": "+1 555 0199", "position": "Data Engineer", "notes": "Met Zebulon at PyCon"}  # fmt: skip
@@ -26,7 +27,11 @@ def remaining(text: str) -> list[str]:
 
 @pytest.fixture
 def person(auth_client, admin_client):
-    """Zebulon, created through the API, edited in the admin with an interview added inline, in the feed."""
+    """
+    Zebulon, created through the API, edited in the admin with an interview added inline, in the feed,
+    and in the webhook deliveries of each change (one answered by a receiver that echoed his name).
+    """
+    Subscription.objects.create(url="https://93.184.216.34/hooks", events=list(EventType.values))
     created = auth_client.post("/api/candidates", PERSON)
     assert created.status_code == 201
     pk = created.json()["id"]
@@ -42,6 +47,10 @@ def person(auth_client, admin_client):
     assert response.status_code == 302, response.context["adminform"].errors if response.context else response
     recent = admin_client.get("/admin/").content.decode()
     assert "Zebulon" in recent  # "Recent actions" names him while he exists
+    delivery = Delivery.objects.filter(candidate_id=pk, event_type="candidate.created").get()
+    assert "zebulon.q@example.org" in delivery.body
+    Attempt.objects.create(delivery=delivery, status_code=200, response_excerpt='{"received": "Zebulon Quarternight"}')
+    assert Delivery.objects.filter(event_type="interview.scheduled", body__contains="Ask Zebulon").exists()
     assert remaining(every_table())
     return pk
 

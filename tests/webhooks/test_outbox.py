@@ -1,0 +1,116 @@
+"""
+Every write path writes its webhook deliveries in its own transaction: the API, the admin (forms,
+inlines, actions), the commands (import, merge, anonymise, purge). No subscriber: nothing written.
+"""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from candidates.models import Candidate
+from tests.factories import CandidateFactory, InterviewFactory
+from tests.history.test_write_paths import CANDIDATE_FORM, INLINE_ROW
+from webhooks.models import Delivery, EventType, Subscription
+
+
+@pytest.fixture
+def subscribed(db):
+    return Subscription.objects.create(url="https://93.184.216.34/hooks", events=list(EventType.values))
+
+
+def events(**filters) -> list[str]:
+    return list(Delivery.objects.filter(**filters).order_by("created_at", "event_type").values_list("event_type", flat=True))
+
+
+def data_of(event_type: str) -> dict:
+    return json.loads(Delivery.objects.filter(event_type=event_type).latest("created_at").body)["data"]
+
+
+def test_the_api_writes_each_candidate_event(auth_client, subscribed):
+    pk = auth_client.post("/api/candidates", {"firstName": "Ada", "lastName": "L", "email": "ada@example.com",
+                                              "position": "Dev"}).json()["id"]  # fmt: skip
+    assert data_of("candidate.created") == auth_client.get(f"/api/candidates/{pk}").json()
+    auth_client.patch(f"/api/candidates/{pk}", {"notes": "Strong"})
+    auth_client.patch(f"/api/candidates/{pk}", {"status": "Hired"})
+    auth_client.patch(f"/api/candidates/{pk}", {"status": "Hired"})  # no change: no event
+    auth_client.delete(f"/api/candidates/{pk}")
+    assert events() == [
+        "candidate.created", "candidate.updated", "candidate.hired", "candidate.status_changed", "candidate.updated",
+        "candidate.deleted",
+    ]  # fmt: skip
+    assert data_of("candidate.deleted") == {"id": pk}
+
+
+def test_the_api_writes_each_interview_event(auth_client, subscribed):
+    candidate = CandidateFactory()
+    body = {"candidateId": candidate.pk, "type": "Technical", "scheduledDate": "2031-01-07T10:00:00Z", "duration": 60,
+            "interviewer": "Grace"}  # fmt: skip
+    pk = auth_client.post("/api/interviews", body).json()["id"]
+    url = f"/api/interviews/{pk}"
+    auth_client.patch(url, {"notes": "Bring a laptop"})  # no event type for notes
+    auth_client.patch(url, {"duration": 90})
+    auth_client.patch(url, {"status": "Completed", "rating": 5})
+    other = auth_client.post("/api/interviews", {**body, "scheduledDate": "2031-02-07T10:00:00Z"}).json()["id"]
+    auth_client.patch(f"/api/interviews/{other}", {"status": "Cancelled"})
+    assert events() == ["interview.scheduled", "interview.rescheduled", "interview.completed", "interview.scheduled",
+                        "interview.cancelled"]  # fmt: skip
+    completed = data_of("interview.completed")
+    assert (completed["id"], completed["status"], completed["rating"]) == (pk, "Completed", 5)
+    assert set(Delivery.objects.values_list("candidate_id", flat=True)) == {candidate.pk}
+
+
+def test_the_admin_writes_them_for_forms_inlines_and_actions(admin_client, subscribed):
+    admin_client.post("/admin/candidates/candidate/add/", CANDIDATE_FORM)
+    pk = Candidate.objects.get().pk
+    form = {**CANDIDATE_FORM, "status": "Screened", "interviews-TOTAL_FORMS": "1", **INLINE_ROW}
+    assert admin_client.post(f"/admin/candidates/candidate/{pk}/change/", form).status_code == 302
+    admin_client.post("/admin/candidates/candidate/", {"action": "mark_as_hired", "_selected_action": [pk]})
+    assert events() == [
+        "candidate.created", "candidate.status_changed", "candidate.updated", "interview.scheduled",
+        "candidate.hired", "candidate.status_changed", "candidate.updated",
+    ]  # fmt: skip
+
+
+def test_the_commands_write_them(subscribed, tmp_path):
+    keep, duplicate = CandidateFactory(phone=None), CandidateFactory(phone="555-0100")
+    call_command("merge_candidates", str(keep.pk), str(duplicate.pk), stdout=io.StringIO())
+    assert events() == ["candidate.deleted", "candidate.updated"]
+    Delivery.objects.all().delete()
+    call_command("anonymize_candidate", str(keep.pk), stdout=io.StringIO())
+    assert events() == ["candidate.anonymized"]
+    assert data_of("candidate.anonymized")["firstName"] == "Anonymized"
+    Delivery.objects.all().delete()
+    known = CandidateFactory(status="New")
+    path = tmp_path / "people.csv"
+    path.write_text(f"firstName,lastName,email,position,status\nCy,Y,cy@example.com,Dev,New\nK,P,{known.email},Dev,Screened\n")
+    call_command("import_candidates", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    assert sorted(events()) == ["candidate.created", "candidate.status_changed", "candidate.updated"]
+    assert data_of("candidate.status_changed")["id"] == known.pk
+
+
+def test_purge_writes_a_deletion_per_candidate(subscribed):
+    old = [CandidateFactory(), CandidateFactory()]
+    Candidate.objects.update(last_updated="2001-01-01T00:00:00Z")
+    call_command("purge_candidates", "--older-than", "365", stdout=io.StringIO())
+    assert sorted(json.loads(body)["data"]["id"] for body in Delivery.objects.values_list("body", flat=True)) == sorted(
+        candidate.pk for candidate in old
+    )
+
+
+def test_interviews_moved_by_a_merge_or_deleted_send_nothing(subscribed, auth_client):
+    interview = InterviewFactory()
+    auth_client.delete(f"/api/interviews/{interview.pk}")
+    assert events() == []
+
+
+def test_without_subscribers_a_write_stores_nothing_and_reads_the_subscriptions_once(auth_client):
+    candidate = CandidateFactory()
+    with CaptureQueriesContext(connection) as captured:
+        assert auth_client.patch(f"/api/candidates/{candidate.pk}", {"status": "Screened"}).status_code == 200
+    reads = [query["sql"] for query in captured if "webhooks_subscription" in query["sql"]]
+    assert len(reads) == 1
+    assert not Delivery.objects.exists()
