@@ -161,4 +161,3 @@ def test_a_finished_job_is_not_run_again(auth_client, run_jobs):
     run_import.enqueue(job_id)  # queued twice (the sweeper, a retry): claimed once
     assert Candidate.objects.count() == 1
     assert ImportJob.objects.get().attempts == 1
-

@@ -155,9 +155,7 @@ def test_the_address_is_checked_again_when_a_delivery_connects(subscription, rec
     settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = False  # the subscription was saved while it was allowed
     send(delivery)
     assert receiver.requests == []
-    assert Attempt.objects.get().error == (
-        "refused: the host 127.0.0.1 resolves to an internal address (127.0.0.1)"
-    )
+    assert Attempt.objects.get().error == ("refused: the host 127.0.0.1 resolves to an internal address (127.0.0.1)")
     assert delivery.status == DeliveryStatus.PENDING
 
 
@@ -197,7 +195,11 @@ def test_the_admin_redelivers(subscription, receiver, admin_client, django_captu
     send(delivery)
     assert delivery.status == DeliveryStatus.DELIVERED
     with django_capture_on_commit_callbacks(execute=True):
-        page = admin_client.post("/admin/webhooks/delivery/", {"action": "redeliver_selected", "_selected_action": [delivery.pk]}, follow=True)
+        page = admin_client.post(
+            "/admin/webhooks/delivery/",
+            {"action": "redeliver_selected", "_selected_action": [delivery.pk]},
+            follow=True,
+        )
     assert "Queued 1 deliveries again." in [str(m) for m in page.context["messages"]]
     assert len(receiver.requests) == 2
     assert receiver.requests[0][0]["webhook-id"] == receiver.requests[1][0]["webhook-id"]  # the same message

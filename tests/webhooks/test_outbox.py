@@ -23,7 +23,9 @@ def subscribed(db):
 
 
 def events(**filters) -> list[str]:
-    return list(Delivery.objects.filter(**filters).order_by("created_at", "event_type").values_list("event_type", flat=True))
+    return list(
+        Delivery.objects.filter(**filters).order_by("created_at", "event_type").values_list("event_type", flat=True)
+    )
 
 
 def data_of(event_type: str) -> dict:
@@ -86,7 +88,9 @@ def test_the_commands_write_them(subscribed, tmp_path):
     Delivery.objects.all().delete()
     known = CandidateFactory(status="New")
     path = tmp_path / "people.csv"
-    path.write_text(f"firstName,lastName,email,position,status\nCy,Y,cy@example.com,Dev,New\nK,P,{known.email},Dev,Screened\n")
+    path.write_text(
+        f"firstName,lastName,email,position,status\nCy,Y,cy@example.com,Dev,New\nK,P,{known.email},Dev,Screened\n"
+    )
     call_command("import_candidates", str(path), stdout=io.StringIO(), stderr=io.StringIO())
     assert sorted(events()) == ["candidate.created", "candidate.status_changed", "candidate.updated"]
     assert data_of("candidate.status_changed")["id"] == known.pk

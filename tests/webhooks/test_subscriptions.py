@@ -3,6 +3,7 @@
 import base64
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from tests.factories import api_key_for, person
 from webhooks.models import Subscription
@@ -11,7 +12,9 @@ PUBLIC_URL = "https://93.184.216.34/hooks"  # a public address, written as one: 
 
 
 def test_a_subscription_is_made_and_its_secret_shown_once(auth_client, user):
-    response = auth_client.post("/api/webhooks", {"url": PUBLIC_URL, "events": ["candidate.hired", "candidate.created"]})
+    response = auth_client.post(
+        "/api/webhooks", {"url": PUBLIC_URL, "events": ["candidate.hired", "candidate.created"]}
+    )
     assert response.status_code == 201
     body = response.json()
     subscription = Subscription.objects.get()
@@ -41,12 +44,21 @@ def test_a_subscription_is_made_and_its_secret_shown_once(auth_client, user):
         ("https://localhost:8000/", "Not allowed: the host localhost resolves to an internal address"),
         ("https://10.1.2.3/", "Not allowed: the host 10.1.2.3 resolves to an internal address (10.1.2.3)."),
         ("https://192.168.0.10/", "Not allowed: the host 192.168.0.10 resolves to an internal address (192.168.0.10)."),
-        ("https://169.254.169.254/latest/meta-data", "Not allowed: the host 169.254.169.254 resolves to an internal address (169.254.169.254)."),
+        (
+            "https://169.254.169.254/latest/meta-data",
+            "Not allowed: the host 169.254.169.254 resolves to an internal address (169.254.169.254).",
+        ),
         ("https://100.64.0.1/", "Not allowed: the host 100.64.0.1 resolves to an internal address (100.64.0.1)."),
         ("https://[::1]/", "Not allowed: the host ::1 resolves to an internal address (::1)."),
-        ("https://[::ffff:127.0.0.1]/", "Not allowed: the host ::ffff:127.0.0.1 resolves to an internal address (::ffff:127.0.0.1)."),
+        (
+            "https://[::ffff:127.0.0.1]/",
+            "Not allowed: the host ::ffff:127.0.0.1 resolves to an internal address (::ffff:127.0.0.1).",
+        ),
         ("https://[fd00::1]/", "Not allowed: the host fd00::1 resolves to an internal address (fd00::1)."),
-        ("https://[64:ff9b::a9fe:a9fe]/", "Not allowed: the host 64:ff9b::a9fe:a9fe resolves to an internal address (64:ff9b::a9fe:a9fe)."),
+        (
+            "https://[64:ff9b::a9fe:a9fe]/",
+            "Not allowed: the host 64:ff9b::a9fe:a9fe resolves to an internal address (64:ff9b::a9fe:a9fe).",
+        ),
         ("https://2130706433/", "Not allowed: the host 2130706433 resolves to an internal address (127.0.0.1)."),
         ("https://0x7f.1/", "Not allowed: the host 0x7f.1 resolves to an internal address (127.0.0.1)."),
         ("https://0.0.0.0/", "Not allowed: the host 0.0.0.0 resolves to an internal address (0.0.0.0)."),
@@ -66,7 +78,9 @@ def test_urls_that_reach_inside_are_refused(auth_client, url, message):
 
 def test_private_networks_and_http_are_allowed_only_when_switched_on(auth_client, settings):
     settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = True
-    response = auth_client.post("/api/webhooks", {"url": "http://127.0.0.1:9000/hooks", "events": ["candidate.created"]})
+    response = auth_client.post(
+        "/api/webhooks", {"url": "http://127.0.0.1:9000/hooks", "events": ["candidate.created"]}
+    )
     assert response.status_code == 201
 
 
@@ -87,12 +101,11 @@ def test_events_must_be_known_ones(auth_client, events, message):
 def test_only_superusers_and_holders_of_the_permissions_manage_subscriptions(api_client, db):
     recruiter = person("rita", "Recruiter")
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key_for(recruiter)}")
+    new = {"url": PUBLIC_URL, "events": ["candidate.created"]}
     assert api_client.get("/api/webhooks").status_code == 403
-    assert api_client.post("/api/webhooks", {"url": PUBLIC_URL, "events": ["candidate.created"]}, format="json").status_code == 403
-    from django.contrib.auth.models import Permission
-
+    assert api_client.post("/api/webhooks", new, format="json").status_code == 403
     recruiter.user_permissions.add(*Permission.objects.filter(codename__in=["add_subscription", "view_subscription"]))
-    assert api_client.post("/api/webhooks", {"url": PUBLIC_URL, "events": ["candidate.created"]}, format="json").status_code == 201
+    assert api_client.post("/api/webhooks", new, format="json").status_code == 201
     subscription = Subscription.objects.get()
     assert api_client.delete(f"/api/webhooks/{subscription.pk}").status_code == 403  # no delete permission
 
