@@ -44,7 +44,8 @@ def import_queue(*, file, name: str, dry_run: bool = False, actor=None) -> Impor
     except BaseException:
         default_storage.delete(stored)
         raise
-    transaction.on_commit(lambda: run_import.enqueue(job.pk))
+    # robust: if the queue is down, the job waits in the database for the sweeper instead of failing the request
+    transaction.on_commit(lambda: run_import.enqueue(job.pk), robust=True)
     return job
 
 

@@ -1,7 +1,6 @@
 """`POST /api/imports` (202: queued), `GET /api/imports` and `GET /api/imports/{id}`."""
 
 from django.conf import settings
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
@@ -15,7 +14,7 @@ from imports.serializers import DryRunQuerySerializer, ImportJobSerializer, Impo
 from imports.services import ImportFileError, import_queue
 from recruitos.naming import snake_name
 from recruitos.parsers import RequestTooLarge
-from recruitos.schema import SIGNED_IN, errors
+from recruitos.schema import SIGNED_IN, ErrorSerializer, errors
 
 #: An import creates and changes candidates: it needs both permissions, to run one or to read one.
 IMPORT_PERMISSIONS = ("candidates.add_candidate", "candidates.change_candidate")
@@ -64,7 +63,7 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             "multipart/form-data": ImportUploadSerializer,
             "application/json": {"type": "array", "items": {"type": "object"}},
         },
-        responses={202: ImportJobSerializer, 413: OpenApiTypes.OBJECT, **errors(400, *SIGNED_IN)},
+        responses={202: ImportJobSerializer, 413: ErrorSerializer, 415: ErrorSerializer, **errors(400, *SIGNED_IN)},
     )
     def create(self, request):
         data = request.data  # parsed here: a file over IMPORT_MAX_BYTES is left out, and the request marked

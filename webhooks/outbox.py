@@ -88,7 +88,7 @@ def queue_after_commit(rows: list[Delivery]) -> None:
     """Once the transaction that stores `rows` commits, queue them for sending."""
     if rows:
         ids = [str(row.pk) for row in rows]
-        transaction.on_commit(lambda: send_soon(ids))
+        transaction.on_commit(lambda: send_soon(ids), robust=True)  # queue down: the sweeper sends them later
 
 
 def send_soon(ids: list[str]) -> None:
@@ -168,7 +168,7 @@ def redeliver(queryset) -> int:
     Delivery.objects.filter(pk__in=ids).update(
         status=DeliveryStatus.PENDING, next_attempt_at=now, locked_until=None, attempts=0, delivered_at=None
     )
-    transaction.on_commit(lambda: send_soon(ids))
+    transaction.on_commit(lambda: send_soon(ids), robust=True)
     return len(ids)
 
 

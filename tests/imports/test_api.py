@@ -161,3 +161,13 @@ def test_a_finished_job_is_not_run_again(auth_client, run_jobs):
     run_import.enqueue(job_id)  # queued twice (the sweeper, a retry): claimed once
     assert Candidate.objects.count() == 1
     assert ImportJob.objects.get().attempts == 1
+
+
+def test_with_the_queue_down_the_job_waits_for_the_sweeper_instead_of_failing_the_request(
+    auth_client, run_jobs, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": settings.TASK_QUEUES}}
+    settings.RQ_QUEUES = {name: {"URL": "redis://127.0.0.1:9/0"} for name in settings.TASK_QUEUES}  # nothing listens
+    response = upload(auth_client)
+    assert response.status_code == 202
+    assert ImportJob.objects.get().status == "queued"  # the sweeper queues it once the queue answers
