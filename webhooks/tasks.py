@@ -24,8 +24,6 @@ from webhooks.models import Attempt, Delivery, DeliveryStatus, Subscription
 from webhooks.sending import Outcome, Sender
 
 JITTER = 0.2
-#: How many deliveries a job claims at a time.
-CLAIM = 10  # times the 5 s timeout: within the 60 s lease
 
 
 @task(queue_name="webhooks")
@@ -33,21 +31,25 @@ def deliver(ids: list[str]) -> None:
     """Send the deliveries `ids` that are due and free; the others are someone else's or not yet due."""
     fresh_connections()
     sender = Sender()
+    # As many at a time as can be sent within the lease even if each meets the timeout.
+    claim = max(1, int(settings.WEBHOOK_LEASE_SECONDS // settings.WEBHOOK_TIMEOUT_SECONDS))
     try:
         # Subscriptions that failed in this job, and when they are tried next: their other deliveries wait
         # for that try instead of each meeting the same timeout.
         down: dict[int, object] = {}
-        for start in range(0, len(ids), CLAIM):
-            for delivery in _claim(ids[start : start + CLAIM]):
+        for start in range(0, len(ids), claim):
+            sent, released = [], []
+            for delivery in _claim(ids[start : start + claim]):
                 if delivery.subscription_id in down:
-                    _release(delivery, down[delivery.subscription_id])
+                    released.append((delivery, down[delivery.subscription_id]))
                     continue
                 outcome = sender.send(
                     delivery.subscription.url, delivery.subscription.secret, delivery.message_id, delivery.body
                 )
-                next_attempt = _record(delivery, outcome)
+                sent.append((delivery, outcome, _next_attempt(delivery, outcome)))
                 if not outcome.succeeded:
-                    down[delivery.subscription_id] = next_attempt or timezone.now() + timedelta(seconds=_wait(0))
+                    down[delivery.subscription_id] = sent[-1][2] or timezone.now() + timedelta(seconds=_wait(0))
+            _record(sent, released)
     finally:
         sender.close()
         fresh_connections()
@@ -70,46 +72,64 @@ def _claim(ids: list[str]) -> list[Delivery]:
     return claimed
 
 
-def _release(delivery: Delivery, until) -> None:
-    """Give a delivery back unsent (its endpoint just failed): it goes with that endpoint's next try."""
-    Delivery.objects.filter(pk=delivery.pk).update(locked_until=None, next_attempt_at=until)
+def _next_attempt(delivery: Delivery, outcome: Outcome):
+    """When a failed delivery is tried again (None: it succeeded, or that was its last attempt)."""
+    if outcome.succeeded or delivery.attempts + 1 > len(settings.WEBHOOK_RETRY_WAITS):
+        return None
+    return timezone.now() + timedelta(seconds=_wait(delivery.attempts))
 
 
 @transaction.atomic
-def _record(delivery: Delivery, outcome: Outcome):
-    """Log the attempt and move the delivery on; the time of its next attempt, if it has one."""
+def _record(sent: list[tuple[Delivery, Outcome, object]], released: list[tuple[Delivery, object]]) -> None:
+    """
+    Log a claim's attempts and move its deliveries on, in a few statements: successes together,
+    each failure on its own (it has its own next time), released ones with their endpoint's next try.
+    """
     now = timezone.now()
-    Attempt.objects.create(
-        delivery=delivery,
-        at=now,
-        status_code=outcome.status_code,
-        duration_ms=outcome.duration_ms,
-        error=outcome.error,
-        response_excerpt=outcome.excerpt,
-    )
-    attempts = delivery.attempts + 1
-    subscriptions = Subscription.objects.filter(pk=delivery.subscription_id)
-    if outcome.succeeded:
-        Delivery.objects.filter(pk=delivery.pk).update(
-            status=DeliveryStatus.DELIVERED, attempts=attempts, delivered_at=now, locked_until=None
+    Attempt.objects.bulk_create(
+        Attempt(
+            delivery=delivery,
+            at=now,
+            status_code=outcome.status_code,
+            duration_ms=outcome.duration_ms,
+            error=outcome.error,
+            response_excerpt=outcome.excerpt,
         )
-        subscriptions.update(consecutive_failures=0, failing_since=None, last_success_at=now)
-        return None
-    next_attempt = None
-    if attempts > len(settings.WEBHOOK_RETRY_WAITS):
-        changes = {"status": DeliveryStatus.FAILED}
-    else:
-        next_attempt = now + timedelta(seconds=_wait(attempts - 1))
-        changes = {"next_attempt_at": next_attempt}
-    Delivery.objects.filter(pk=delivery.pk).update(attempts=attempts, locked_until=None, **changes)
-    subscriptions.filter(failing_since__isnull=True).update(failing_since=now)
-    subscriptions.update(consecutive_failures=F("consecutive_failures") + 1)
-    if outcome.status_code == 410:
+        for delivery, outcome, _ in sent
+    )
+    delivered = [delivery.pk for delivery, outcome, _ in sent if outcome.succeeded]
+    Delivery.objects.filter(pk__in=delivered).update(
+        status=DeliveryStatus.DELIVERED, attempts=F("attempts") + 1, delivered_at=now, locked_until=None
+    )
+    for delivery, outcome, next_attempt in sent:
+        if not outcome.succeeded:
+            changes = {"next_attempt_at": next_attempt} if next_attempt else {"status": DeliveryStatus.FAILED}
+            Delivery.objects.filter(pk=delivery.pk).update(attempts=F("attempts") + 1, locked_until=None, **changes)
+    for delivery, until in released:
+        Delivery.objects.filter(pk=delivery.pk).update(locked_until=None, next_attempt_at=until)
+    outcomes: dict[int, list[Outcome]] = {}
+    for delivery, outcome, _ in sent:
+        outcomes.setdefault(delivery.subscription_id, []).append(outcome)
+    for subscription_id, results in outcomes.items():
+        _count(Subscription.objects.filter(pk=subscription_id), results, now)
+
+
+def _count(subscription, results: list[Outcome], now) -> None:
+    """A subscription's run of failures after these attempts (in order): reset by a success, off after 410 or a day."""
+    last_success = max((n for n, outcome in enumerate(results) if outcome.succeeded), default=None)
+    failures = results[last_success + 1 :] if last_success is not None else results
+    if last_success is not None:
+        subscription.update(consecutive_failures=0, failing_since=None, last_success_at=now)
+    if not failures:
+        return
+    subscription.filter(failing_since__isnull=True).update(failing_since=now)
+    subscription.update(consecutive_failures=F("consecutive_failures") + len(failures))
+    if any(outcome.status_code == 410 for outcome in failures):
         reason = f"The receiver answered 410 Gone on {now:%Y-%m-%d %H:%M} UTC."
-        subscriptions.update(active=False, disabled_reason=reason)
-        return None
+        subscription.update(active=False, disabled_reason=reason)
+        return
     since = now - timedelta(hours=settings.WEBHOOK_DISABLE_AFTER_HOURS)
-    subscriptions.filter(
+    subscription.filter(
         active=True,
         consecutive_failures__gte=settings.WEBHOOK_DISABLE_AFTER_FAILURES,
         failing_since__lte=since,
@@ -120,7 +140,6 @@ def _record(delivery: Delivery, outcome: Outcome):
             f"{settings.WEBHOOK_DISABLE_AFTER_HOURS:g} hours."
         ),
     )
-    return next_attempt
 
 
 def _wait(retry: int) -> float:

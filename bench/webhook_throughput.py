@@ -2,7 +2,7 @@
 Webhook throughput: how many deliveries per second one worker sends to a local receiver.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_webhooks REDIS_URL=redis://127.0.0.1:6379/13 \\
-        .venv/bin/python bench/webhooks.py [--events 20000] [--runs 3]
+        .venv/bin/python bench/webhook_throughput.py [--events 20000] [--runs 3]
 
 Migrates the database named by DATABASE_URL (emptying its deliveries), starts a receiver on
 loopback (asyncio, keep-alive, answers 204 at once) and, per run, writes `--events` deliveries of
