@@ -3,8 +3,8 @@ Load a data set made by ../shared/peer/gen.py into this project's database, fast
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/recruitos_bench python bench/load.py DATADIR [--no-vacuum]
 
-Replaces all candidates, interviews, activity and history (recording the load as one sync run);
-keeps users and keys. The same files loaded into the peer (its load.py) make both servers answer
+Replaces all candidates, interviews, activity, history, import jobs and webhook deliveries
+(recording the load as one sync run); keeps users, keys and webhook subscriptions. The same files loaded into the peer (its load.py) make both servers answer
 over the same rows.
 
 History, which gen.py does not make: each candidate gets the made-up past `seed_demo_data`
@@ -57,7 +57,7 @@ def load(datadir: Path, vacuum: bool = True) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE candidates_candidate, interviews_interview, dashboard_activity, dashboard_syncrun, "
-            "history_historyrecord"
+            "history_historyrecord, imports_importjob, webhooks_attempt, webhooks_delivery"
         )
         cursor.execute(
             f"CREATE TEMP TABLE {STAGING} ON COMMIT DROP AS "
