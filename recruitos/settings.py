@@ -215,6 +215,9 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=1024 * 1_048_576)
 # WEBHOOK_ALLOW_PRIVATE_NETWORKS=1 (development and tests only: internal addresses and plain http).
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=False)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5)
+# Each process keeps the active subscriptions and hears of changes through PostgreSQL's LISTEN/NOTIFY;
+# 0 reads them on every write instead (behind a pooler in transaction mode, which cannot keep a LISTEN).
+WEBHOOK_LISTEN = env.bool("WEBHOOK_LISTEN", default=True)
 # A worker holds the deliveries it took this long; if it dies, another sends them after that.
 WEBHOOK_LEASE_SECONDS = env.int("WEBHOOK_LEASE_SECONDS", default=60)
 # Seconds before each retry of a failed delivery, with ±20% jitter: 11 attempts over about 23.6 hours.

@@ -58,6 +58,14 @@ def media_of_its_own(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def subscriptions_read_afresh():
+    """Each test starts with no subscriptions known to the process (its own are rolled back after it)."""
+    from webhooks.known import forget
+
+    forget()
+
+
+@pytest.fixture(autouse=True)
 def no_wrong_keys_counted():
     """Each test starts with no wrong API keys counted against its client's address."""
     from django.core.cache import cache

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from recruitos.dates import utc_text
 from recruitos.renderers import CamelCaseORJSONRenderer
-from recruitos.sql import KeptQuery
-from webhooks.models import Delivery, DeliveryStatus, EventType, Subscription
+from webhooks.known import active_subscriptions
+from webhooks.models import Delivery, DeliveryStatus, EventType
 
 #: How many deliveries one queued job sends.
 JOB_SIZE = 100
@@ -25,9 +25,6 @@ PERSONAL = {
     "interview": ("notes",),
 }
 
-_ACTIVE = KeptQuery(
-    lambda active: Subscription.objects.filter(active=active).values_list("id", "events", "minimal_payload")
-)
 _renderer = CamelCaseORJSONRenderer()
 
 
@@ -47,11 +44,6 @@ class Event:
         if self._data is None:
             self._data = _api_form(self.instance)
         return self._data
-
-
-def active_subscriptions() -> list[tuple[int, list[str], bool]]:
-    """(id, event types, minimal payload) of each active subscription: one small query."""
-    return _ACTIVE.rows(True)
 
 
 def wanted(event_type: EventType, subscriptions) -> bool:

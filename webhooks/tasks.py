@@ -20,6 +20,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from jobs.backends import fresh_connections
+from webhooks.known import subscriptions_changed
 from webhooks.models import Attempt, Delivery, DeliveryStatus, Subscription
 from webhooks.sending import Outcome, Sender
 
@@ -127,9 +128,10 @@ def _count(subscription, results: list[Outcome], now) -> None:
     if any(outcome.status_code == 410 for outcome in failures):
         reason = f"The receiver answered 410 Gone on {now:%Y-%m-%d %H:%M} UTC."
         subscription.update(active=False, disabled_reason=reason)
+        subscriptions_changed()
         return
     since = now - timedelta(hours=settings.WEBHOOK_DISABLE_AFTER_HOURS)
-    subscription.filter(
+    turned_off = subscription.filter(
         active=True,
         consecutive_failures__gte=settings.WEBHOOK_DISABLE_AFTER_FAILURES,
         failing_since__lte=since,
@@ -140,6 +142,8 @@ def _count(subscription, results: list[Outcome], now) -> None:
             f"{settings.WEBHOOK_DISABLE_AFTER_HOURS:g} hours."
         ),
     )
+    if turned_off:
+        subscriptions_changed()
 
 
 def _wait(retry: int) -> float:

@@ -185,7 +185,8 @@ def test_the_sweeper_sends_due_retries_and_lost_first_attempts(subscription, rec
 
 
 def test_minimal_payloads_carry_ids_only(subscription, receiver):
-    Subscription.objects.filter(pk=subscription.pk).update(minimal_payload=True)
+    subscription.minimal_payload = True
+    subscription.save()
     delivery = one_delivery()
     assert json.loads(delivery.body)["data"] == {"id": delivery.candidate_id}
 

@@ -111,10 +111,46 @@ def test_interviews_moved_by_a_merge_or_deleted_send_nothing(subscribed, auth_cl
     assert events() == []
 
 
-def test_without_subscribers_a_write_stores_nothing_and_reads_the_subscriptions_once(auth_client):
-    candidate = CandidateFactory()
+def subscription_reads(client, url, body) -> int:
     with CaptureQueriesContext(connection) as captured:
-        assert auth_client.patch(f"/api/candidates/{candidate.pk}", {"status": "Screened"}).status_code == 200
-    reads = [query["sql"] for query in captured if "webhooks_subscription" in query["sql"]]
-    assert len(reads) == 1
+        assert client.patch(url, body).status_code == 200
+    return sum("webhooks_subscription" in query["sql"] for query in captured)
+
+
+def test_without_subscribers_a_write_stores_nothing_and_asks_at_most_once(auth_client):
+    candidate = CandidateFactory()
+    url = f"/api/candidates/{candidate.pk}"
+    assert subscription_reads(auth_client, url, {"status": "Screened"}) <= 1
+    # On PostgreSQL the process knows them until told of a change; elsewhere each write asks.
+    assert subscription_reads(auth_client, url, {"notes": "a"}) == (0 if connection.vendor == "postgresql" else 1)
     assert not Delivery.objects.exists()
+    Subscription.objects.create(url="https://93.184.216.34/hooks", events=["candidate.updated"])  # this process
+    assert subscription_reads(auth_client, url, {"notes": "b"}) == 1
+    assert events() == ["candidate.updated"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_subscription_made_by_another_process_is_heard_of_at_once(auth_client):
+    """PostgreSQL: another connection commits a subscription; the next write here delivers to it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's; SQLite reads the subscriptions on every write")
+    import psycopg
+
+    candidate = CandidateFactory()
+    url = f"/api/candidates/{candidate.pk}"
+    auth_client.patch(url, {"notes": "known now"})  # the process has read the (no) subscriptions
+    assert subscription_reads(auth_client, url, {"notes": "still none"}) == 0
+    settings_dict = connection.settings_dict
+    with psycopg.connect(
+        dbname=settings_dict["NAME"], user=settings_dict["USER"] or "postgres",
+        host=settings_dict["HOST"] or "127.0.0.1", port=settings_dict["PORT"] or 5432, autocommit=False,
+    ) as other:  # fmt: skip
+        other.execute(
+            "INSERT INTO webhooks_subscription (url, events, active, minimal_payload, description, secret, created_at, "
+            "consecutive_failures, disabled_reason) VALUES ('https://93.184.216.34/x', '[\"candidate.updated\"]', "
+            "true, false, '', 'whsec_AAAA', now(), 0, '')"
+        )
+        other.execute("NOTIFY recruitos_webhook_subscriptions")
+        other.commit()
+    auth_client.patch(url, {"notes": "heard of"})
+    assert events() == ["candidate.updated"]
