@@ -9,6 +9,10 @@ query. A new connection, which may have missed notifications, makes the next rea
 database; so does a change made by this process. A transaction that changes subscriptions reads
 them afresh until it commits (were it rolled back, what it read would not exist). Elsewhere (SQLite), or with
 WEBHOOK_LISTEN=0 (a pooler in transaction mode, which cannot keep a LISTEN), each read asks.
+
+A notification waiting on an idle kept connection looks, to `recruitos.middleware`'s check, like
+the server's goodbye: the connection is closed and the request opens a new one (which listens
+again). That costs a reconnect per web thread after each change to a subscription, a rare event.
 """
 
 import threading
