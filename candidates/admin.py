@@ -180,6 +180,7 @@ class CandidateAdmin(HistoryAdminMixin, ServiceModelAdmin):
             "form": form,
             "opts": self.opts,
             "title": "Import candidates",
+            "max_mb": settings.IMPORT_MAX_BYTES // 1_048_576,
         }
         return TemplateResponse(request, "admin/candidates/candidate/import.html", context)
 

@@ -189,6 +189,8 @@ def test_the_import_page_runs_the_import(admin_client, settings, in_memory, djan
     job.refresh_from_db()
     assert job.stored_file == ""
     assert not any(Path(settings.MEDIA_ROOT, "imports").iterdir())  # the file is gone
+    listed = admin_client.get("/admin/imports/importjob/").content.decode()
+    assert f'<a href="{CHANGELIST}import/{job.pk}/">progress and result</a>' in listed
 
 
 def test_the_import_page_reports_an_unreadable_file(admin_client, settings):
