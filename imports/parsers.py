@@ -2,12 +2,10 @@
 
 import io
 
-import orjson
-from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
 
-from recruitos.parsers import RequestTooLarge
+from recruitos.parsers import read_json
 
 
 class JSONArrayFile(io.BytesIO):
@@ -22,14 +20,7 @@ class JSONArrayParser(BaseParser):
     media_type = "application/json"
 
     def parse(self, stream, media_type=None, parser_context=None):
-        limit = settings.API_MAX_BODY_BYTES
-        body = stream.read(limit + 1) if stream is not None else b""
-        if len(body) > limit:
-            raise RequestTooLarge(f"The request body is larger than {limit} bytes; send a larger file as multipart.")
-        try:
-            data = orjson.loads(body)
-        except orjson.JSONDecodeError as exc:
-            raise ParseError(f"Malformed JSON: {exc}") from exc
+        body, data = read_json(stream, parser_context)
         if not isinstance(data, list):
             raise ParseError("Expected a JSON array of candidate objects.")
         return JSONArrayFile(body)

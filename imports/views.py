@@ -15,6 +15,7 @@ from imports.services import ImportFileError, import_queue
 from recruitos.naming import snake_name
 from recruitos.parsers import RequestTooLarge
 from recruitos.schema import SIGNED_IN, ErrorSerializer, errors
+from recruitos.viewsets import IdLookupMixin
 
 #: An import creates and changes candidates: it needs both permissions, to run one or to read one.
 IMPORT_PERMISSIONS = ("candidates.add_candidate", "candidates.change_candidate")
@@ -27,7 +28,7 @@ class MayImport(BasePermission):
         return bool(request.user and request.user.has_perms(IMPORT_PERMISSIONS))
 
 
-class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ImportViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """
     Imports of candidate files, run in the background by the same code as `manage.py
     import_candidates`; newest first. For users who may add and change candidates.

@@ -25,16 +25,21 @@ class CamelCaseJSONObjectParser(BaseParser):
     media_type = "application/json"
 
     def parse(self, stream, media_type=None, parser_context=None):
-        limit = settings.API_MAX_BODY_BYTES
-        request = (parser_context or {}).get("request")
-        declared = request.META.get("CONTENT_LENGTH") if request is not None else None
-        if declared and declared.isdigit() and int(declared) > limit:
-            raise RequestTooLarge(f"The request body is larger than {limit} bytes.")
-        body = stream.read(limit + 1)
-        if len(body) > limit:
-            raise RequestTooLarge(f"The request body is larger than {limit} bytes.")
-        try:
-            data = orjson.loads(body)
-        except orjson.JSONDecodeError as exc:
-            raise ParseError(f"Malformed JSON: {exc}") from exc
+        _, data = read_json(stream, parser_context)
         return underscoreize(data, **camel_case_settings.JSON_UNDERSCOREIZE)
+
+
+def read_json(stream, parser_context=None) -> tuple[bytes, object]:
+    """The body (at most API_MAX_BODY_BYTES, else 413) and what its JSON holds (malformed: 400)."""
+    limit = settings.API_MAX_BODY_BYTES
+    request = (parser_context or {}).get("request")
+    declared = request.META.get("CONTENT_LENGTH") if request is not None else None
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise RequestTooLarge(f"The request body is larger than {limit} bytes.")
+    body = stream.read(limit + 1) if stream is not None else b""
+    if len(body) > limit:
+        raise RequestTooLarge(f"The request body is larger than {limit} bytes.")
+    try:
+        return body, orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise ParseError(f"Malformed JSON: {exc}") from exc

@@ -23,6 +23,7 @@ from rest_framework import mixins, viewsets
 
 from history.models import Via
 from recruitos.naming import camel_name, concrete_fields
+from recruitos.pagination import MAX_BIGINT
 from recruitos.renderers import CamelCased
 from recruitos.sql import fetch_rows, fetch_value
 
@@ -105,6 +106,22 @@ class ServiceModelViewSet(
 
     def perform_destroy(self, instance):
         self.delete_service(instance=instance, actor=self.request.user, via=Via.API)
+
+
+class IdLookupMixin:
+    """For a GenericViewSet keyed by integer ids: any other `{id}` ("abc", 0.5, 2^70) is a 404, never a query."""
+
+    lookup_value_regex = "[^/]+"
+
+    def get_object(self):
+        value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        try:
+            number = int(value)
+        except ValueError as exc:
+            raise Http404 from exc
+        if not 1 <= number <= MAX_BIGINT:
+            raise Http404
+        return super().get_object()
 
 
 @cache

@@ -6,11 +6,13 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
 from recruitos.schema import SIGNED_IN, errors
+from recruitos.viewsets import IdLookupMixin
 from webhooks.models import Subscription
 from webhooks.serializers import NewSubscriptionSerializer, SubscriptionSerializer
 
 
 class SubscriptionViewSet(
+    IdLookupMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -25,14 +27,6 @@ class SubscriptionViewSet(
     queryset = Subscription.objects.all()
     serializer_class = SubscriptionSerializer
     filter_backends = []
-    lookup_value_regex = "[^/]+"
-
-    def get_object(self):
-        try:
-            int(self.kwargs["pk"])
-        except ValueError:
-            self.kwargs["pk"] = "0"  # not an id: "Not found."
-        return super().get_object()
 
     @extend_schema(
         request=SubscriptionSerializer, responses={201: NewSubscriptionSerializer, **errors(400, *SIGNED_IN)}

@@ -129,3 +129,10 @@ def test_the_admin_shows_the_secret_once_and_refuses_internal_urls(admin_client)
     assert any(subscription.secret in message for message in messages)
     change = admin_client.get(f"/admin/webhooks/subscription/{subscription.pk}/change/").content.decode()
     assert subscription.secret not in change
+
+
+@pytest.mark.parametrize("missing", ["999", "abc", "0.5", "0", str(2**70)])
+def test_unknown_ids_are_404(auth_client, missing):
+    for method in ("get", "patch", "delete"):
+        response = getattr(auth_client, method)(f"/api/webhooks/{missing}")
+        assert (response.status_code, response.json()) == (404, {"detail": "Subscription not found"})
