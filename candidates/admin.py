@@ -155,6 +155,7 @@ class CandidateAdmin(HistoryAdminMixin, ServiceModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.import_view)
+        view.takes_imports = True  # files up to IMPORT_MAX_BYTES (recruitos.uploads.UploadCap)
         progress = self.admin_site.admin_view(self.import_progress_view)
         return [
             path("import/", view, name="candidates_candidate_import"),
@@ -166,7 +167,6 @@ class CandidateAdmin(HistoryAdminMixin, ServiceModelAdmin):
         """Upload a file and queue the same import as `manage.py import_candidates`; its page shows it run."""
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
-        request.upload_max_bytes = settings.IMPORT_MAX_BYTES  # recruitos.uploads.UploadCap
         form = ImportForm(request.POST or None, request.FILES or None)
         if getattr(request, "upload_too_large", False):
             limit = round(settings.IMPORT_MAX_BYTES / 1_048_576, 1)

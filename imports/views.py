@@ -39,19 +39,7 @@ class ImportViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
     permission_classes = [MayImport]
     parser_classes = [MultiPartParser, JSONArrayParser]
     filter_backends = []
-    lookup_value_regex = "[^/]+"
-
-    def initialize_request(self, request, *args, **kwargs):
-        # A file up to IMPORT_MAX_BYTES (recruitos.uploads.UploadCap), not the smaller cap of other uploads.
-        request.upload_max_bytes = settings.IMPORT_MAX_BYTES
-        return super().initialize_request(request, *args, **kwargs)
-
-    def get_object(self):
-        try:
-            int(self.kwargs["pk"])
-        except ValueError:
-            self.kwargs["pk"] = "0"  # not an id: "Not found."
-        return super().get_object()
+    takes_imports = True  # files up to IMPORT_MAX_BYTES (recruitos.uploads.UploadCap)
 
     @extend_schema(
         description=(

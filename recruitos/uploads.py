@@ -4,17 +4,27 @@ from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 
 
+def takes_imports(request) -> bool:
+    """Whether the request's view takes import files (`takes_imports` on the view or its DRF class)."""
+    view = getattr(getattr(request, "resolver_match", None), "func", None)
+    return bool(getattr(view, "takes_imports", False) or getattr(getattr(view, "cls", None), "takes_imports", False))
+
+
 class UploadCap(FileUploadHandler):
     """
     First of FILE_UPLOAD_HANDLERS. Django streams an upload of any size to a temporary file; over
-    the cap (UPLOAD_MAX_BYTES, or the request's own `upload_max_bytes`: an import's), this skips
+    the cap (UPLOAD_MAX_BYTES, or IMPORT_MAX_BYTES for a view marked `takes_imports`), this skips
     every file of the request instead (nothing is written to disk) and marks
     the request (`request.upload_too_large`), so the view can say why the file is missing. The
     other fields (the CSRF token among them) are still read.
+
+    The cap is chosen from the URL's view, not by the view itself: the body may be read before the
+    view runs (Django's CSRF check reads a form post's fields in `process_view`).
     """
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        self.too_large = content_length > getattr(self.request, "upload_max_bytes", settings.UPLOAD_MAX_BYTES)
+        limit = settings.IMPORT_MAX_BYTES if takes_imports(self.request) else settings.UPLOAD_MAX_BYTES
+        self.too_large = content_length > limit
         if self.too_large:
             self.request.upload_too_large = True
 
