@@ -7,8 +7,8 @@ from rest_framework.decorators import action
 from history.models import HistoryRecord
 from history.serializers import HistoryRecordSerializer
 from history.services import SUBJECTS
-from recruitos.pagination import MAX_BIGINT
 from recruitos.schema import SIGNED_IN, errors
+from recruitos.viewsets import integer_id
 
 
 class HistoryMixin:
@@ -25,19 +25,9 @@ class HistoryMixin:
     @action(detail=True, filter_backends=[], serializer_class=HistoryRecordSerializer, lists_rows=True)
     def history(self, request, pk=None):
         model = self.queryset.model
-        object_id = _object_id(pk)
+        object_id = integer_id(pk)
         records = HistoryRecord.objects.about(SUBJECTS[model], object_id).select_related("actor")
         page = self.paginate_queryset(records)
         if not page and not self.paginator.offset and not model._default_manager.filter(pk=object_id).exists():
             raise Http404
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-
-def _object_id(value) -> int:
-    try:
-        object_id = int(value)
-    except (TypeError, ValueError) as exc:
-        raise Http404 from exc
-    if not 1 <= object_id <= MAX_BIGINT:
-        raise Http404
-    return object_id

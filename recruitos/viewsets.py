@@ -114,14 +114,19 @@ class IdLookupMixin:
     lookup_value_regex = "[^/]+"
 
     def get_object(self):
-        value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
-        try:
-            number = int(value)
-        except ValueError as exc:
-            raise Http404 from exc
-        if not 1 <= number <= MAX_BIGINT:
-            raise Http404
+        integer_id(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
         return super().get_object()
+
+
+def integer_id(value) -> int:
+    """A URL's `{id}` as a row's key (1 to 2^63 - 1); Http404 for anything else."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    if not 1 <= number <= MAX_BIGINT:
+        raise Http404
+    return number
 
 
 @cache

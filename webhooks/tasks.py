@@ -106,8 +106,11 @@ def _record(sent: list[tuple[Delivery, Outcome, object]], released: list[tuple[D
         if not outcome.succeeded:
             changes = {"next_attempt_at": next_attempt} if next_attempt else {"status": DeliveryStatus.FAILED}
             Delivery.objects.filter(pk=delivery.pk).update(attempts=F("attempts") + 1, locked_until=None, **changes)
+    waiting: dict[object, list] = {}  # one next try per failing endpoint
     for delivery, until in released:
-        Delivery.objects.filter(pk=delivery.pk).update(locked_until=None, next_attempt_at=until)
+        waiting.setdefault(until, []).append(delivery.pk)
+    for until, pks in waiting.items():
+        Delivery.objects.filter(pk__in=pks).update(locked_until=None, next_attempt_at=until)
     outcomes: dict[int, list[Outcome]] = {}
     for delivery, outcome, _ in sent:
         outcomes.setdefault(delivery.subscription_id, []).append(outcome)
