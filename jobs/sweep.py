@@ -12,7 +12,6 @@ import logging
 import threading
 
 from django.conf import settings
-from django.db import connections
 from django.utils.module_loading import import_string
 
 from jobs.backends import fresh_connections
@@ -48,8 +47,7 @@ def start_sweeper() -> threading.Thread | None:
 
         def loop():
             while not stop.wait(interval):
-                sweep_once()
-                connections.close_all()
+                sweep_once()  # keeps its connection between rounds, as a request does (CONN_MAX_AGE)
 
         _thread = threading.Thread(target=loop, name="job-sweeper", daemon=True)
         _thread.start()
