@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from candidates.exports import csv_lines
+from candidates.imports import ImportFileError
 from candidates.models import Candidate, Phase, Status
 from candidates.services import (
     candidate_anonymize,
@@ -26,7 +27,7 @@ from history.admin import HistoryAdminMixin
 from history.models import Via
 from imports.models import ImportJob
 from imports.serializers import ImportJobSerializer
-from imports.services import ImportFileError, import_queue
+from imports.services import import_queue
 from interviews.clashes import rows_clash_error
 from interviews.models import Interview
 from interviews.services import interview_create, interview_delete, interview_update

@@ -6,7 +6,7 @@ import uuid
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from candidates.imports import ImportFileError, read_rows
+from candidates.imports import read_rows
 from imports.models import ImportJob
 
 #: How much of a file is read before it is queued, to refuse one that cannot be an import at once.
@@ -47,6 +47,3 @@ def import_queue(*, file, name: str, dry_run: bool = False, actor=None) -> Impor
     # robust: if the queue is down, the job waits in the database for the sweeper instead of failing the request
     transaction.on_commit(lambda: run_import.enqueue(job.pk), robust=True)
     return job
-
-
-__all__ = ["ImportFileError", "check_file", "import_queue"]

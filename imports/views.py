@@ -8,10 +8,11 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from candidates.imports import ImportFileError
 from imports.models import ImportJob
 from imports.parsers import JSONArrayFile, JSONArrayParser
 from imports.serializers import DryRunQuerySerializer, ImportJobSerializer, ImportUploadSerializer
-from imports.services import ImportFileError, import_queue
+from imports.services import import_queue
 from recruitos.naming import snake_name
 from recruitos.parsers import RequestTooLarge
 from recruitos.schema import SIGNED_IN, ErrorSerializer, errors

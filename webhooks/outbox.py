@@ -12,17 +12,18 @@ import orjson
 from django.db import transaction
 from django.utils import timezone
 
+from history import services as history
 from recruitos.dates import utc_text
+from recruitos.naming import camel_name
 from recruitos.renderers import CamelCaseORJSONRenderer
 from webhooks.known import active_subscriptions
 from webhooks.models import Delivery, DeliveryStatus, EventType
 
 #: How many deliveries one queued job sends.
 JOB_SIZE = 100
-#: A person's values in a delivery's `data`, nulled when they are erased (history.services.PERSONAL).
+#: A person's values in a delivery's `data` (history's list, as the API names them), nulled when they are erased.
 PERSONAL = {
-    "candidate": ("firstName", "lastName", "email", "phone", "notes", "resumeUrl", "linkedinUrl"),
-    "interview": ("notes",),
+    subject.value: tuple(sorted(camel_name(field) for field in fields)) for subject, fields in history.PERSONAL.items()
 }
 
 _renderer = CamelCaseORJSONRenderer()

@@ -105,7 +105,7 @@ def test_purge_writes_a_deletion_per_candidate(subscribed):
     )
 
 
-def test_interviews_moved_by_a_merge_or_deleted_send_nothing(subscribed, auth_client):
+def test_a_deleted_interview_sends_nothing(subscribed, auth_client):
     interview = InterviewFactory()
     auth_client.delete(f"/api/interviews/{interview.pk}")
     assert events() == []
