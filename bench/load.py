@@ -38,6 +38,7 @@ from django.db import connection, transaction  # noqa: E402
 
 from candidates.demo import pipeline_history  # noqa: E402
 from candidates.models import Candidate  # noqa: E402
+from candidates.pipeline import DAYS_IN, STAGE_BITS  # noqa: E402
 from dashboard.services import sync_run_finish, sync_run_start  # noqa: E402
 from history.models import Action, HistoryRecord, Subject, Via  # noqa: E402
 from interviews.models import Interview, interviewer_key  # noqa: E402
@@ -64,12 +65,17 @@ def load(datadir: Path, vacuum: bool = True) -> None:
             "SELECT id, candidate_id, type, scheduled_date, duration, interviewer, status, notes, rating "
             "FROM interviews_interview WITH NO DATA"
         )
+        # The file has no pipeline facts: none yet (load_history folds them in from the history).
+        cursor.execute("ALTER TABLE candidates_candidate ALTER stages_left SET DEFAULT 0")
         copy_file(cursor, datadir / FILES[Candidate], Candidate._meta.db_table)
+        cursor.execute("ALTER TABLE candidates_candidate ALTER stages_left DROP DEFAULT")
         columns = copy_file(cursor, datadir / FILES[Interview], STAGING)
         cancel_clashes(cursor)
         cursor.execute(
-            f"INSERT INTO interviews_interview ({columns}, ends_at, interviewer_key, sequence, last_modified) "
-            f"SELECT {columns}, scheduled_date + duration * interval '1 minute', {KEY_SQL}, 0, now() FROM {STAGING}"
+            f"INSERT INTO interviews_interview ({columns}, ends_at, interviewer_key, sequence, last_modified, "
+            f"candidate_applied_date) SELECT {staged(columns)}, scheduled_date + duration * interval '1 minute', "
+            f"{KEY_SQL}, 0, now(), applied_date FROM {STAGING} AS staged JOIN candidates_candidate AS candidate "
+            "ON candidate.id = staged.candidate_id"
         )
         for statement in connection.ops.sequence_reset_sql(no_style(), list(FILES)):
             cursor.execute(statement)
@@ -106,8 +112,19 @@ def load_history(cursor) -> None:
                         record.time_in_left_status,
                     ))  # fmt: skip
         last = people[-1].pk
-    cursor.execute(  # each candidate entered their status with their last move
-        "UPDATE candidates_candidate SET status_since = moved.at FROM (SELECT candidate_id, max(at) AS at "
+    # Each candidate entered their status with their last move; their pipeline facts are those
+    # moves folded together (what `candidates.pipeline.moved` makes of them one at a time).
+    bits = " ".join(f"WHEN '{status}' THEN {bit}" for status, bit in STAGE_BITS.items())
+    days = ", ".join(f"{column} = moved.{column}" for column in DAYS_IN.values())
+    sums = ", ".join(
+        f"sum(extract(epoch FROM time_in_left_status)) FILTER (WHERE left_status = '{status}') / 86400 AS {column}"
+        for status, column in DAYS_IN.items()
+    )
+    cursor.execute(
+        f"UPDATE candidates_candidate SET status_since = moved.at, stages_left = moved.stages_left, "
+        f"hired_at = moved.hired_at, {days} FROM (SELECT candidate_id, max(at) AS at, "
+        f"coalesce(sum(DISTINCT CASE left_status {bits} END), 0) AS stages_left, "
+        f"min(at) FILTER (WHERE status = 'Hired' AND left_status IS NOT NULL) AS hired_at, {sums} "
         "FROM history_historyrecord WHERE status IS NOT NULL GROUP BY candidate_id) AS moved "
         "WHERE moved.candidate_id = candidates_candidate.id"
     )
@@ -119,6 +136,11 @@ def _padded_history(person: Candidate) -> list[HistoryRecord]:
         changes = {"notes": {"from": None, "to": f"Follow-up {number + 1}"}}
         records.append(HistoryRecord(at=person.last_updated, action=Action.UPDATED, changes=changes))
     return records
+
+
+def staged(columns: str) -> str:
+    """The staging table's `columns`, named as its own."""
+    return ", ".join(f"staged.{column.strip()}" for column in columns.split(","))
 
 
 def copy_file(cursor, path: Path, table: str) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import Max
 from django.utils import timezone
 
+from candidates import pipeline
 from candidates.models import Candidate, Phase, Source, Status
 from dashboard.models import Activity, ActivityEvent
 from history import services as history
@@ -71,7 +72,7 @@ def seed_demo_data(
             for _ in range(interviews_per_candidate)
         )
         pasts = [record for person in people for record in pipeline_history(person)]
-        Candidate.objects.bulk_update(people, ["status_since"])
+        Candidate.objects.bulk_update(people, ["status_since", *pipeline.FACTS])
         history.history_save(
             [
                 *pasts,
@@ -117,7 +118,7 @@ def pipeline_history(person: Candidate) -> list[HistoryRecord]:
     """
     A made-up past for a demo candidate: created as New on the day they applied, then moved
     stage by stage to their status by `lastUpdated`, so that the pipeline report has times to show.
-    Sets the candidate's `status_since` (not saved) to their last move.
+    Sets the candidate's `status_since` and pipeline facts (not saved) as those moves leave them.
     """
     rng = random.Random(person.pk)
     if person.status == Status.REJECTED:
@@ -134,20 +135,20 @@ def pipeline_history(person: Candidate) -> list[HistoryRecord]:
         changes = {"status": {"from": left.value, "to": entered.value}}
         if entered in PHASE_TWO and left not in PHASE_TWO:
             changes["phase"] = {"from": Phase.ONE.value, "to": Phase.TWO.value}
-        records.append(
-            HistoryRecord(
-                subject=Subject.CANDIDATE,
-                object_id=person.pk,
-                candidate_id=person.pk,
-                at=at,
-                via=Via.COMMAND,
-                action=Action.UPDATED,
-                changes=changes,
-                status=entered,
-                left_status=left,
-                time_in_left_status=at - entered_at,
-            )
+        record = HistoryRecord(
+            subject=Subject.CANDIDATE,
+            object_id=person.pk,
+            candidate_id=person.pk,
+            at=at,
+            via=Via.COMMAND,
+            action=Action.UPDATED,
+            changes=changes,
+            status=entered,
+            left_status=left,
+            time_in_left_status=at - entered_at,
         )
+        pipeline.moved(person, record)
+        records.append(record)
         entered_at = at
     person.status_since = entered_at
     return records

@@ -45,6 +45,15 @@ class Source(models.TextChoices):
 MAX_EXPERIENCE_YEARS = 100
 
 
+def days_in(status: str) -> str:
+    """The column keeping the days a candidate has spent in `status` (`candidates.pipeline`)."""
+    return "days_in_" + status.lower().replace(" ", "_")
+
+
+#: What the pipeline report reads of a candidate, besides `applied_date` (`reports.selectors`).
+REPORT_COLUMNS = ["source", "status", "stages_left", "hired_at", *(days_in(s) for s in Status if s != Status.HIRED)]
+
+
 class CandidateQuerySet(models.QuerySet):
     """Queries the API, the admin and the commands share."""
 
@@ -88,6 +97,20 @@ class Candidate(models.Model):
     status_since = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When the candidate entered their status, where known."
     )
+    # The pipeline report's facts (`candidates.pipeline`), kept by the services with each move
+    # in the same write: which statuses the candidate has left, the days spent in each (stays
+    # whose start is known), when they were first moved to Hired.
+    stages_left = models.PositiveSmallIntegerField(
+        default=0, editable=False, help_text="The statuses left, a bit each (candidates.pipeline.STAGE_BITS)."
+    )
+    hired_at = models.DateTimeField(null=True, blank=True, editable=False, help_text="The first move to Hired.")
+    days_in_new = models.FloatField(null=True, blank=True, editable=False)
+    days_in_screened = models.FloatField(null=True, blank=True, editable=False)
+    days_in_phone_interview = models.FloatField(null=True, blank=True, editable=False)
+    days_in_rejected = models.FloatField(null=True, blank=True, editable=False)
+    days_in_technical_interview = models.FloatField(null=True, blank=True, editable=False)
+    days_in_final_interview = models.FloatField(null=True, blank=True, editable=False)
+    days_in_offer_extended = models.FloatField(null=True, blank=True, editable=False)
 
     objects = CandidateQuerySet.as_manager()
 
@@ -107,7 +130,9 @@ class Candidate(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["-applied_date", "-id"], name="candidate_newest_first"),
+            # Newest first for the lists; on PostgreSQL it also holds the pipeline report's facts,
+            # which the report reads from here alone (an index-only scan of the window's days).
+            models.Index(fields=["-applied_date", "-id"], name="candidate_newest_first", include=REPORT_COLUMNS),
             # A status filter (the board's columns; with or without its phase) reads its page
             # from here instead of walking the newest-first index past other statuses.
             models.Index(fields=["status", "-applied_date", "-id"], name="candidate_status_newest"),

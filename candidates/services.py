@@ -12,6 +12,7 @@ from django.core.management.color import no_style
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from candidates import pipeline
 from candidates.models import Candidate, Status
 from dashboard.models import ActivityEvent
 from dashboard.services import activity_for, activity_forget_candidates, activity_reassign, activity_record
@@ -59,10 +60,14 @@ def candidate_update(*, instance: Candidate, data: dict, actor=None, via: Via = 
     now = timezone.now()
     if "last_updated" not in data:
         candidate.last_updated = now
+    record = history.updated(candidate, changed, actor=actor, via=via, entered=entered, at=now)
+    fields = [*changed, "last_updated"]
     if "status" in changed:
         candidate.status_since = now
-    _save(candidate, update_fields=[*changed, "last_updated", *(["status_since"] if "status" in changed else [])])
-    record = history.updated(candidate, changed, actor=actor, via=via, entered=entered)
+        fields += ["status_since", *pipeline.moved(candidate, record)]
+    _save(candidate, update_fields=fields)
+    if "applied_date" in changed:
+        _applied_date_moved(candidate)
     deliveries = outbox.deliveries(outbox.candidate_changes(candidate, changed))
     # The feed's entries, the history record and the webhook deliveries: one statement on PostgreSQL.
     insert_rows([*_pipeline_moves(candidate, changed, actor), *([record] if record else []), *deliveries])
@@ -111,7 +116,9 @@ def candidate_merge(*, keep: Candidate, duplicates: list[Candidate], actor=None,
     if conflict := merge_clash_error([target.pk, *ids], target.full_name):
         raise conflict
     moved = list(Interview.objects.filter(candidate_id__in=ids).order_by("pk"))
-    Interview.objects.filter(pk__in=[interview.pk for interview in moved]).update(candidate=target)
+    Interview.objects.filter(pk__in=[interview.pk for interview in moved]).update(
+        candidate=target, candidate_applied_date=target.applied_date
+    )
     history.history_reassign(from_candidate_ids=ids, to=target)
     history.history_save(_moved_to(moved, target, actor=actor, via=via))
     activity_reassign(from_candidate_ids=ids, to=target)
@@ -226,6 +233,20 @@ def _pipeline_moves(candidate: Candidate, changed: dict, actor) -> list:
     return entries
 
 
+#: Fields the services set from others: never copied from an import's row.
+DERIVED = {"status_since", *pipeline.FACTS}
+
+
+def _applied_date_moved(candidate: Candidate) -> None:
+    """The candidate's interviews keep their appliedDate for the pipeline report."""
+    _applied_dates_moved([candidate])
+
+
+def _applied_dates_moved(candidates: list[Candidate]) -> None:
+    for candidate in candidates:
+        Interview.objects.filter(candidate=candidate).update(candidate_applied_date=candidate.applied_date)
+
+
 def _save(candidate: Candidate, **kwargs) -> None:
     """Save, turning a lost race on the email constraint into a validation error on `email`."""
     with _email_taken_is_invalid():
@@ -265,27 +286,24 @@ def candidate_bulk_write(
     candidates = [candidate for candidate, _ in new]
     for candidate in candidates:  # a file's New candidate entered New when they applied; other stages, unknown
         candidate.status_since = candidate.applied_date if candidate.status == Status.NEW else None
-    for candidate, before in changed:  # a move starts the new stage; as a changed field, _bulk_update writes it
-        if "status" in before:
-            before["status_since"], candidate.status_since = candidate.status_since, candidate.last_updated
+    updates = []
+    for candidate, before in changed:
+        record = history.updated(candidate, before, actor=actor, via=Via.IMPORT, entered=candidate.status_since)
+        if "status" in before:  # a move starts the new stage; as changed fields, _bulk_update writes them
+            before["status_since"], candidate.status_since = candidate.status_since, record.at
+            before.update((fact, None) for fact in pipeline.moved(candidate, record))
+        updates.append(record)
     try:
         with transaction.atomic():
             _keep_free_ids(candidates)
             ids_from_file = any(candidate.pk is not None for candidate in candidates)
             Candidate.objects.bulk_create(candidates)
             _bulk_update(changed)
+            _applied_dates_moved([candidate for candidate, before in changed if "applied_date" in before])
             if ids_from_file:
                 _reset_id_sequence()
             history.history_save(
-                [
-                    *(history.created(candidate, actor=actor, via=Via.IMPORT) for candidate in candidates),
-                    *(
-                        history.updated(
-                            candidate, before, actor=actor, via=Via.IMPORT, entered=before.get("status_since")
-                        )
-                        for candidate, before in changed
-                    ),
-                ]
+                [*(history.created(candidate, actor=actor, via=Via.IMPORT) for candidate in candidates), *updates]
             )
             outbox.emit(
                 [
@@ -349,12 +367,16 @@ def _write_one_by_one(new: list[tuple[Candidate, set]], changed: list[tuple[Cand
 
 def _update_fields(stored: Candidate, source: Candidate, fields, actor) -> None:
     """Write the `fields` of `source` to the `stored` candidate (locked), with its history record."""
-    values = {name: getattr(source, name) for name in fields if name != "status_since"}
+    values = {name: getattr(source, name) for name in fields if name not in DERIVED}
     entered = stored.status_since
     before = apply_changes(stored, values)
+    record = history.updated(stored, before, actor=actor, via=Via.IMPORT, entered=entered)
     if "status" in before:
-        values["status_since"] = timezone.now()
+        stored.status_since = record.at
+        values.update({name: getattr(stored, name) for name in ["status_since", *pipeline.moved(stored, record)]})
     Candidate.objects.filter(pk=stored.pk).update(**values)
-    history.history_save([history.updated(stored, before, actor=actor, via=Via.IMPORT, entered=entered)])
+    if "applied_date" in before:
+        _applied_date_moved(stored)
+    history.history_save([record])
     if before:
         outbox.emit(outbox.candidate_changes(stored, before))

@@ -54,12 +54,18 @@ def created(instance, *, actor=None, via: Via, at: datetime.datetime | None = No
 
 
 def updated(
-    instance, old: dict, *, actor=None, via: Via, entered: datetime.datetime | None = None
+    instance,
+    old: dict,
+    *,
+    actor=None,
+    via: Via,
+    entered: datetime.datetime | None = None,
+    at: datetime.datetime | None = None,
 ) -> HistoryRecord | None:
     """
-    The record of a change (not yet saved), from `old` ({field: value before}, as
-    `recruitos.services.apply_changes` returns it); None when no recorded field changed.
-    A status move also notes the status left and, when `entered` (the candidate's
+    The record of a change (not yet saved) at `at` (default now), from `old` ({field: value
+    before}, as `recruitos.services.apply_changes` returns it); None when no recorded field
+    changed. A status move also notes the status left and, when `entered` (the candidate's
     `status_since` before the move) is known, how long the candidate was in it.
     """
     columns = recorded_fields(type(instance))
@@ -71,7 +77,7 @@ def updated(
             changes[column] = {"from": _value(before), "to": _value(getattr(instance, column))}
     if not changes:
         return None
-    record = _record(instance, Action.UPDATED, changes, actor, via)
+    record = _record(instance, Action.UPDATED, changes, actor, via, at)
     if record.subject == Subject.CANDIDATE and "status" in changes:
         record.status, record.left_status = instance.status, old["status"]
         if entered is not None:

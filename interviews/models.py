@@ -58,6 +58,10 @@ class Interview(models.Model):
         compute="computed_interviewer_key", depends_on=("interviewer",),
         help_text="The interviewer's name as clashes compare it: no case, spacing or Unicode form.",
     )  # fmt: skip
+    candidate_applied_date = ComputedDateTimeField(
+        compute="computed_candidate_applied_date", depends_on=("candidate",),
+        help_text="The candidate's appliedDate, for the pipeline report; the candidate services keep it.",
+    )  # fmt: skip
     sequence = models.PositiveIntegerField(
         default=0, editable=False, help_text="iCalendar's SEQUENCE: one more each time the time or status changes."
     )
@@ -97,6 +101,12 @@ class Interview(models.Model):
             models.Index(fields=["scheduled_date", "status"], name="interview_day_status"),
             # One interviewer's day: clashes, free time, their calendar.
             models.Index(fields=["interviewer_key", "scheduled_date"], name="interview_interviewer_day"),
+            # The pipeline report's interviewers: the interviews of who applied in a window, from the index alone.
+            models.Index(
+                fields=["candidate_applied_date"],
+                name="interview_by_applicant_day",
+                include=["interviewer_key", "status", "rating"],
+            ),
         ]
 
     def __str__(self):
@@ -120,6 +130,9 @@ class Interview(models.Model):
 
     def computed_end(self) -> datetime.datetime:
         return self.scheduled_date + datetime.timedelta(minutes=self.duration)
+
+    def computed_candidate_applied_date(self) -> datetime.datetime:
+        return self.candidate.applied_date
 
     def computed_interviewer_key(self) -> str:
         return interviewer_key(self.interviewer)

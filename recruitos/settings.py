@@ -123,6 +123,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # The pipeline report's covering indexes (INCLUDE) are PostgreSQL's; SQLite builds their key
+    # columns alone, which is all it needs.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 # The admin's one-time messages (which name candidates, and show a new API key once) travel in
 # a signed cookie only, never in the session table.

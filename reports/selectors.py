@@ -1,36 +1,21 @@
 """
 The pipeline report: how candidates who applied in a window moved through the stages.
 
-Stage facts come from the field history (`history.models.HistoryRecord`: the status each
-record entered, the status it left and how long the candidate was in it), and from each
-candidate's current status, which counts as reached even when the moves to it predate the
-history. Four queries, whatever the window's size: the funnel and the sources share one.
+Stage facts come from each candidate's own row (`candidates.pipeline`: the statuses left, the
+days spent in each, the first move to Hired, folded in from the history record of each move as
+it is written) and from their current status, which counts as reached even when the moves to it
+predate the history. Three queries, whatever the window's size; on PostgreSQL the first two read
+the candidates' newest-first index alone and the third the interviews' index by appliedDate.
 """
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import (
-    Avg,
-    Case,
-    Count,
-    DurationField,
-    Exists,
-    F,
-    FilteredRelation,
-    IntegerField,
-    Max,
-    Min,
-    OuterRef,
-    Q,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from candidates.models import Candidate, Source, Status
-from history.models import Action, HistoryRecord
+from candidates.pipeline import DAYS_IN, STAGE_BITS, statuses
 from interviews.models import Interview, InterviewStatus
 from reports.aggregates import Percentile
 
@@ -39,6 +24,7 @@ FORWARD = [status for status in Status if status != Status.REJECTED]
 RANK = {status: rank for rank, status in enumerate(FORWARD)}
 HIRED_RANK = RANK[Status.HIRED]
 DAY = datetime.timedelta(days=1)
+PERCENTILES = {"median": 0.5, "p90": 0.9}
 
 
 @dataclass(frozen=True)
@@ -50,11 +36,16 @@ class Window:
     position: str | None = None
     source: str | None = None
 
+    @property
+    def since(self) -> datetime.datetime:
+        return datetime.datetime.combine(self.start, datetime.time(), timezone.get_current_timezone())
+
+    @property
+    def until(self) -> datetime.datetime:
+        return datetime.datetime.combine(self.end + DAY, datetime.time(), timezone.get_current_timezone())
+
     def candidates(self):
-        zone = timezone.get_current_timezone()
-        since = datetime.datetime.combine(self.start, datetime.time(), zone)
-        until = datetime.datetime.combine(self.end + DAY, datetime.time(), zone)
-        candidates = Candidate.objects.filter(applied_date__gte=since, applied_date__lt=until)
+        candidates = Candidate.objects.filter(applied_date__gte=self.since, applied_date__lt=self.until)
         if self.position:
             candidates = candidates.filter(position__iexact=self.position)
         if self.source:
@@ -68,12 +59,15 @@ class Window:
 
 def pipeline_report(window: Window) -> dict:
     """The report's tables: funnel, time in stage, time to hire, sources, interviewers."""
-    reached, rejected, applicants, hires = _reached(window)
+    reached, rejected, left, applicants, hires = _reached(window)
+    days = _days_in_stage(window)
     return {
         "applicants": sum(applicants.values()),
         "funnel": _funnel(reached, rejected),
-        "time_in_stage": _time_in_stage(window),
-        "time_to_hire": {**_time_to_hire(window), "hired": reached[HIRED_RANK]},
+        "time_in_stage": [
+            {"status": status.value, "left": left[status], **days[status]} for status in Status if status in DAYS_IN
+        ],
+        "time_to_hire": {**days[Status.HIRED], "hired": reached[HIRED_RANK]},
         "sources": [
             {
                 "source": source,
@@ -89,43 +83,24 @@ def pipeline_report(window: Window) -> dict:
 
 def _reached(window: Window):
     """
-    Per forward stage, how many candidates got at least that far (their furthest stage on record
-    or now); how many were ever rejected; per source, applicants and hires. One query.
+    Per forward stage, how many candidates got at least that far (their furthest stage left or
+    now); how many were ever rejected; per status, how many left it; per source, applicants and
+    hires. One query: the window's candidates counted per source, status and statuses left.
     """
-    moves = FilteredRelation("history_records", condition=Q(history_records__status__isnull=False))
-    furthest_moved = Max(_rank("moves__status"))
-    per_candidate = (
-        window.candidates()
-        .alias(moves=moves)
-        .annotate(
-            furthest=Greatest(Coalesce(furthest_moved, Value(0)), _rank("status")),
-            was_rejected=Max(
-                Case(When(Q(moves__status=Status.REJECTED) | Q(status=Status.REJECTED), then=1), default=0)
-            ),
-        )
-    )
-    counts = per_candidate.aggregate(
-        rejected=Count("pk", filter=Q(was_rejected=1)),
-        **{f"reached_{rank}": Count("pk", filter=Q(furthest__gte=rank)) for rank in RANK.values()},
-        **{f"applicants_{source}": Count("pk", filter=Q(source=source)) for source in Source.values},
-        **{
-            f"hires_{source}": Count("pk", filter=Q(source=source, furthest__gte=HIRED_RANK))
-            for source in Source.values
-        },
-    )
-    reached = [counts[f"reached_{rank}"] for rank in RANK.values()]
-    applicants = {source: counts[f"applicants_{source}"] for source in Source.values}
-    hires = {source: counts[f"hires_{source}"] for source in Source.values}
-    return reached, counts["rejected"], applicants, hires
-
-
-def _rank(field: str):
-    """A status's place among the forward stages (Rejected: 0, as everyone was New)."""
-    return Case(
-        *(When(**{field: status}, then=Value(rank)) for status, rank in RANK.items()),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
+    groups = window.candidates().values_list("source", "status", "stages_left").annotate(count=Count("*"))
+    reached, rejected, left = [0] * len(FORWARD), 0, dict.fromkeys(Status, 0)
+    applicants, hires = dict.fromkeys(Source.values, 0), dict.fromkeys(Source.values, 0)
+    for source, status, stages_left, count in groups:
+        been = statuses(stages_left, status)
+        furthest = max(RANK.get(stage, 0) for stage in been)
+        for rank in range(furthest + 1):
+            reached[rank] += count
+        rejected += count if Status.REJECTED in been else 0
+        for stage in Status:
+            left[stage] += count if stages_left & STAGE_BITS[stage] else 0
+        applicants[source] += count
+        hires[source] += count if furthest >= HIRED_RANK else 0
+    return reached, rejected, left, applicants, hires
 
 
 def _funnel(reached: list[int], rejected: int) -> list[dict]:
@@ -141,60 +116,60 @@ def _funnel(reached: list[int], rejected: int) -> list[dict]:
     return funnel
 
 
-def _time_in_stage(window: Window) -> list[dict]:
-    """Per stage: how many left it, and the median and 90th percentile of the days spent there (where known)."""
-    stays = (
-        HistoryRecord.objects.filter(candidate__in=window.candidates(), left_status__isnull=False)
-        .values("left_status")
-        .annotate(
-            left=Count("pk"),
-            median=Percentile("time_in_left_status", 0.5, output_field=DurationField()),
-            p90=Percentile("time_in_left_status", 0.9, output_field=DurationField()),
-        )
-        .order_by()
+def _days_in_stage(window: Window) -> dict:
+    """
+    Per status (Hired aside), the median and 90th percentile of the days candidates spent there,
+    over those whose time is known; for Hired, the same of the days from applying to the first
+    move to Hired, and how many hires that measures. One query.
+    """
+    took = ExpressionWrapper(F("hired_at") - F("applied_date"), output_field=DurationField())
+    found = window.candidates().aggregate(
+        **{
+            f"{column}_{name}": Percentile(column, fraction)
+            for column in DAYS_IN.values()
+            for name, fraction in PERCENTILES.items()
+        },
+        **{
+            f"hire_{name}": Percentile(took, fraction, output_field=DurationField())
+            for name, fraction in PERCENTILES.items()
+        },
+        measured=Count("hired_at"),
     )
-    found = {row["left_status"]: row for row in stays}
-    empty = {"left": 0, "median": None, "p90": None}
-    return [
-        {
-            "status": status.value,
-            "left": found.get(status, empty)["left"],
-            "median_days": _days(found.get(status, empty)["median"]),
-            "p90_days": _days(found.get(status, empty)["p90"]),
-        }
-        for status in Status
-        if status != Status.HIRED
-    ]
-
-
-def _time_to_hire(window: Window) -> dict:
-    """Days from applying to the first move to Hired, for hires whose move is on record."""
-    earlier = HistoryRecord.objects.filter(
-        candidate_id=OuterRef("candidate_id"), status=Status.HIRED, at__lt=OuterRef("at")
-    )
-    first_hires = HistoryRecord.objects.filter(
-        candidate__in=window.candidates(), status=Status.HIRED, action=Action.UPDATED
-    ).exclude(Exists(earlier))
-    took = F("at") - F("candidate__applied_date")
-    found = first_hires.aggregate(
-        measured=Count("pk"),
-        median=Percentile(took, 0.5, output_field=DurationField()),
-        p90=Percentile(took, 0.9, output_field=DurationField()),
-    )
-    return {"median_days": _days(found["median"]), "p90_days": _days(found["p90"]), "measured": found["measured"]}
+    days = {
+        status: {"median_days": _round(found[f"{column}_median"]), "p90_days": _round(found[f"{column}_p90"])}
+        for status, column in DAYS_IN.items()
+    }
+    days[Status.HIRED] = {
+        "median_days": _days(found["hire_median"]),
+        "p90_days": _days(found["hire_p90"]),
+        "measured": found["measured"],
+    }
+    return days
 
 
 def _interviewers(window: Window) -> list[dict]:
-    """Per interviewer (spellings of one name together): interviews, completed, average rating; busiest first."""
+    """
+    Per interviewer (spellings of one name together, shown as first booked): interviews,
+    completed, average rating; busiest first.
+    """
+    interviews = Interview.objects.filter(
+        candidate_applied_date__gte=window.since, candidate_applied_date__lt=window.until
+    )
+    if window.position:
+        interviews = interviews.filter(candidate__position__iexact=window.position)
+    if window.source:
+        interviews = interviews.filter(candidate__source=window.source)
+    first_name = Interview.objects.filter(interviewer_key=OuterRef("interviewer_key")).order_by(
+        "interviewer_key", "scheduled_date", "id"
+    )
     rows = (
-        Interview.objects.filter(candidate__in=window.candidates())
-        .values("interviewer_key")
+        interviews.values("interviewer_key")
         .annotate(
-            name=Min("interviewer"),
-            interviews=Count("pk"),
-            completed=Count("pk", filter=Q(status=InterviewStatus.COMPLETED)),
+            interviews=Count("*"),
+            completed=Count("status", filter=Q(status=InterviewStatus.COMPLETED)),
             average_rating=Avg("rating"),
         )
+        .annotate(name=Subquery(first_name.values("interviewer")[:1]))
         .order_by("-interviews", "name")
     )
     return [
@@ -202,7 +177,7 @@ def _interviewers(window: Window) -> list[dict]:
             "interviewer": row["name"],
             "interviews": row["interviews"],
             "completed": row["completed"],
-            "average_rating": None if row["average_rating"] is None else round(row["average_rating"], 2),
+            "average_rating": _round(row["average_rating"]),
         }
         for row in rows
     ]
@@ -212,5 +187,9 @@ def _share(part: int, whole: int | None) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
 def _days(duration: datetime.timedelta | None) -> float | None:
-    return None if duration is None else round(duration.total_seconds() / 86400, 2)
+    return None if duration is None else round(duration / DAY, 2)

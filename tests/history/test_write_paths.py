@@ -1,6 +1,8 @@
 """
 Every write path leaves a history record, in the same transaction as the change: the API, the
 admin (forms, inlines, actions, import), the commands (import, merge, anonymise, purge, seed).
+After each of them, every candidate's pipeline facts (`candidates.pipeline`) are what their
+history's status moves add up to, and every interview keeps its candidate's appliedDate.
 """
 
 import datetime
@@ -13,12 +15,34 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from candidates.models import Candidate
+from candidates.pipeline import DAYS_IN, STAGE_BITS
 from candidates.services import candidate_update
 from history.models import HistoryRecord
 from interviews.models import Interview
 from tests.factories import CandidateFactory, InterviewFactory
 
 ERASED = {"from": None, "to": None}
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def facts_agree_with_the_history(db):
+    yield
+    for candidate in Candidate.objects.order_by("pk"):
+        moves = HistoryRecord.objects.filter(subject="candidate", candidate_id=candidate.pk, left_status__isnull=False)
+        stages_left, hired_at, days = 0, None, {}
+        for move in moves.order_by("at", "id"):
+            stages_left |= STAGE_BITS[move.left_status]
+            if move.time_in_left_status is not None and move.left_status in DAYS_IN:
+                days[DAYS_IN[move.left_status]] = (
+                    days.get(DAYS_IN[move.left_status], 0) + move.time_in_left_status / DAY
+                )
+            hired_at = hired_at or (move.at if move.status == "Hired" else None)
+        kept = {column: getattr(candidate, column) for column in DAYS_IN.values()}
+        expected = {column: pytest.approx(days[column]) if column in days else None for column in DAYS_IN.values()}
+        assert (candidate.stages_left, candidate.hired_at, kept) == (stages_left, hired_at, expected), candidate.pk
+    for interview in Interview.objects.select_related("candidate"):
+        assert interview.candidate_applied_date == interview.candidate.applied_date, interview.pk
 
 
 def records(subject: str, object_id: int) -> list[tuple]:
@@ -278,3 +302,17 @@ def test_on_postgresql_a_status_move_writes_its_feed_entry_and_record_in_one_sta
     # The service's own transaction (a savepoint inside the test's); none more around the insert.
     assert sum(query["sql"].startswith("SAVEPOINT") for query in captured) == 1
     assert records("candidate", candidate.pk)[0][3] == {"status": {"from": "New", "to": "Screened"}}
+
+
+def test_interviews_keep_their_candidates_applied_date_when_an_import_moves_it_or_they_move(auth_client, tmp_path):
+    ada, bob = CandidateFactory(email="ada@example.com"), CandidateFactory(email="bob@example.com")
+    interview = InterviewFactory(candidate=ada)
+    assert interview.candidate_applied_date == ada.applied_date
+    path = tmp_path / "people.csv"
+    path.write_text("firstName,lastName,email,position,appliedDate\nAda,L,ada@example.com,Dev,2030-04-01T09:00:00Z\n")
+    call_command("import_candidates", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    interview.refresh_from_db()
+    assert interview.candidate_applied_date == datetime.datetime(2030, 4, 1, 9, tzinfo=datetime.UTC)
+    assert auth_client.put(f"/api/interviews/{interview.pk}", {"candidateId": bob.pk}).status_code == 200
+    interview.refresh_from_db()
+    assert interview.candidate_applied_date == bob.applied_date != ada.applied_date

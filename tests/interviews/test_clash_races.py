@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from interviews.models import Interview
+from interviews.models import Interview, interviewer_key
 from tests.factories import CandidateFactory, InterviewFactory
 from tests.test_concurrency import CLIENTS, all_at_once, call  # noqa: F401  (call is a fixture)
 
@@ -80,14 +80,23 @@ def migrate(target):
     MigrationExecutor(connection).migrate([target])
 
 
+def interview_as_of(target, interviewer: str, at: datetime.datetime):
+    """A Scheduled interview written by the model as it was at migration `target` (today's has more columns)."""
+    Interview = MigrationExecutor(connection).loader.project_state(target).apps.get_model("interviews", "Interview")
+    return Interview.objects.create(
+        candidate_id=CandidateFactory().pk, interviewer=interviewer, interviewer_key=interviewer_key(interviewer),
+        scheduled_date=at, duration=60, ends_at=at + datetime.timedelta(minutes=60), status="Scheduled", type="Video",
+    )  # fmt: skip
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("latest_migrations_after")
 def test_the_upgrade_stops_on_stored_overlaps_and_names_them_until_they_are_fixed():
     migrate(BEFORE)
     at = datetime.datetime(2031, 3, 4, 15, tzinfo=datetime.UTC)
-    first = InterviewFactory(interviewer="Michael Chen", scheduled_date=at)
-    second = InterviewFactory(interviewer="michael chen ", scheduled_date=at + datetime.timedelta(minutes=30))
-    InterviewFactory(interviewer="Michael Chen", scheduled_date=at + datetime.timedelta(minutes=90))  # back-to-back
+    first = interview_as_of(BEFORE, "Michael Chen", at)
+    second = interview_as_of(BEFORE, "michael chen ", at + datetime.timedelta(minutes=30))
+    interview_as_of(BEFORE, "Michael Chen", at + datetime.timedelta(minutes=90))  # back-to-back
     expected = (
         f"interviewer michael chen : interview {first.pk} (2031-03-04T15:00:00Z to 2031-03-04T16:00:00Z) overlaps "
         f"interview {second.pk} (2031-03-04T15:30:00Z to 2031-03-04T16:30:00Z)"

@@ -104,6 +104,23 @@ def test_the_report_equals_the_numbers_worked_out_by_hand(auth_client, pipeline)
     assert response.json() == EXPECTED
 
 
+def test_time_in_a_stage_is_each_candidates_total_over_their_stays(auth_client, db):
+    """
+    G: New →1d Screened →2d New →4d Screened →5d Rejected: 1 + 4 = 5 days in New, 2 + 5 = 7 in Screened.
+    H: New →2d Screened.
+    """
+    applicant(START, [(1, "Screened"), (3, "New"), (7, "Screened"), (12, "Rejected")], email="g@example.com")
+    applicant(START + DAY, [(2, "Screened")], email="h@example.com")
+    body = auth_client.get("/api/reports/pipeline?from=2030-01-01&to=2030-12-31").json()
+    assert body["timeInStage"][:4] == [
+        {"status": "New", "left": 2, "medianDays": 3.5, "p90Days": 4.7},
+        {"status": "Screened", "left": 1, "medianDays": 7.0, "p90Days": 7.0},
+        {"status": "Phone Interview", "left": 0, "medianDays": None, "p90Days": None},
+        {"status": "Rejected", "left": 0, "medianDays": None, "p90Days": None},
+    ]
+    assert [stage["reached"] for stage in body["funnel"][:4]] == [2, 2, 0, 1]
+
+
 def test_position_and_source_narrow_the_applicants(auth_client, pipeline):
     by_position = auth_client.get("/api/reports/pipeline?from=2030-01-01&to=2030-12-31&position=backend developer")
     assert by_position.json()["applicants"] == 3  # A, B and F
