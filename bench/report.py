@@ -1,7 +1,7 @@
 """
 Latency of the pipeline report as one client sees it: `--samples` requests, one after another.
 
-    python bench/report.py URL KEY [--samples 20] [--days 365]
+    python bench/report.py URL KEY [--samples 20] [--days 365] [--position P] [--source S]
 
 Asks for the last `--days` days (today included), as JSON, and prints p50, p95 and the slowest.
 """
@@ -10,6 +10,7 @@ import argparse
 import datetime
 import statistics
 import time
+import urllib.parse
 import urllib.request
 
 
@@ -19,9 +20,13 @@ def main():
     parser.add_argument("key")
     parser.add_argument("--samples", type=int, default=20)
     parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--position")
+    parser.add_argument("--source")
     args = parser.parse_args()
     today = datetime.date.today()
-    query = f"from={today - datetime.timedelta(days=args.days - 1)}&to={today}"
+    asked = {"from": today - datetime.timedelta(days=args.days - 1), "to": today, "position": args.position,
+             "source": args.source}  # fmt: skip
+    query = urllib.parse.urlencode({name: value for name, value in asked.items() if value is not None})
     request = urllib.request.Request(
         f"{args.url}/api/reports/pipeline?{query}", headers={"Authorization": f"Bearer {args.key}"}
     )

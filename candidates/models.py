@@ -51,7 +51,14 @@ def days_in(status: str) -> str:
 
 
 #: What the pipeline report reads of a candidate, besides `applied_date` (`reports.selectors`).
-REPORT_COLUMNS = ["source", "status", "stages_left", "hired_at", *(days_in(s) for s in Status if s != Status.HIRED)]
+REPORT_COLUMNS = [
+    "source",
+    "position",
+    "status",
+    "stages_left",
+    "hired_at",
+    *(days_in(s) for s in Status if s != Status.HIRED),
+]
 
 
 class CandidateQuerySet(models.QuerySet):

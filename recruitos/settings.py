@@ -127,6 +127,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # columns alone, which is all it needs.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
+# PostgreSQL's work_mem in the pipeline report's transaction (reports.selectors): its percentiles
+# sort each stage's times, in memory when they fit.
+REPORT_WORK_MEM = env.str("REPORT_WORK_MEM", default="64MB")
+
 # The admin's one-time messages (which name candidates, and show a new API key once) travel in
 # a signed cookie only, never in the session table.
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"

@@ -9,8 +9,11 @@ the candidates' newest-first index alone and the third the interviews' index by 
 """
 
 import datetime
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -59,8 +62,10 @@ class Window:
 
 def pipeline_report(window: Window) -> dict:
     """The report's tables: funnel, time in stage, time to hire, sources, interviewers."""
-    reached, rejected, left, applicants, hires = _reached(window)
-    days = _days_in_stage(window)
+    with _one_snapshot():
+        reached, rejected, left, applicants, hires = _reached(window)
+        days = _days_in_stage(window)
+        interviewers = _interviewers(window)
     return {
         "applicants": sum(applicants.values()),
         "funnel": _funnel(reached, rejected),
@@ -77,8 +82,24 @@ def pipeline_report(window: Window) -> dict:
             }
             for source in Source.values
         ],
-        "interviewers": _interviewers(window),
+        "interviewers": interviewers,
     }
+
+
+@contextmanager
+def _one_snapshot():
+    """
+    The report's queries in one read-only transaction; on PostgreSQL all three see one snapshot
+    (REPEATABLE READ, when the transaction is the report's own) and sort in up to REPORT_WORK_MEM.
+    """
+    own = not connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                if own:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.REPORT_WORK_MEM])
+        yield
 
 
 def _reached(window: Window):
@@ -160,7 +181,8 @@ def _interviewers(window: Window) -> list[dict]:
     if window.source:
         interviews = interviews.filter(candidate__source=window.source)
     first_name = Interview.objects.filter(interviewer_key=OuterRef("interviewer_key")).order_by(
-        "interviewer_key", "scheduled_date", "id"
+        "interviewer_key",
+        "scheduled_date",  # interview_interviewer_day's order
     )
     rows = (
         interviews.values("interviewer_key")

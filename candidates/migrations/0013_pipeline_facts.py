@@ -104,6 +104,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='candidate',
-            index=models.Index(fields=['-applied_date', '-id'], include=('source', 'status', 'stages_left', 'hired_at', 'days_in_new', 'days_in_screened', 'days_in_phone_interview', 'days_in_rejected', 'days_in_technical_interview', 'days_in_final_interview', 'days_in_offer_extended'), name='candidate_newest_first'),
+            index=models.Index(fields=['-applied_date', '-id'], include=('source', 'position', 'status', 'stages_left', 'hired_at', 'days_in_new', 'days_in_screened', 'days_in_phone_interview', 'days_in_rejected', 'days_in_technical_interview', 'days_in_final_interview', 'days_in_offer_extended'), name='candidate_newest_first'),
         ),
     ]
