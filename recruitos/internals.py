@@ -87,10 +87,27 @@ def insert_statement(obj, connection) -> tuple[str, tuple, list]:
     compiler = query.get_compiler(connection=connection)
     compiler.returning_fields = meta.db_returning_fields
     [(sql, compiled)] = compiler.as_sql()
-    if False not in own_sql and tuple(compiled) == params:
+    if False not in own_sql and len(compiled) == len(params) and all(map(_same_value, compiled, params)):
         _INSERTS.clear() if len(_INSERTS) >= 64 else None
         _INSERTS[shape] = sql
     return sql, tuple(compiled), list(meta.db_returning_fields)
+
+
+def _same_value(compiled, given) -> bool:
+    """
+    Whether a compiled parameter is the value given. A JSON value comes wrapped in an adapter
+    (psycopg's `Jsonb`) that each `get_db_prep_save` makes anew and that compares by identity:
+    the same when it wraps the same object with the same `dumps`.
+    """
+    if compiled == given:
+        return True
+    wrapped = getattr(compiled, "obj", None)
+    return (
+        type(compiled) is type(given)
+        and wrapped is not None
+        and wrapped is getattr(given, "obj", None)
+        and getattr(compiled, "dumps", None) is getattr(given, "dumps", None)
+    )
 
 
 def _own_sql(value) -> str | bool | None:

@@ -16,6 +16,7 @@ from rest_framework import serializers
 
 from candidates.models import Candidate
 from dashboard.models import Activity
+from history.models import HistoryRecord
 from interviews.models import Interview
 from recruitos import internals, sql
 from recruitos.internals import compile_select, copy_fields, insert_statement, query_shape
@@ -224,6 +225,26 @@ def test_a_kept_insert_is_what_django_compiles_with_the_new_values(db):
     assert first[0] == kept[0]
     assert "grace@example.com" in kept[1]
     assert "ada@example.com" not in kept[1]
+
+
+def test_an_insert_with_a_json_value_is_kept_too(db):
+    """A history record's `changes` reach the database wrapped (psycopg's Jsonb on PostgreSQL): its SQL is kept all the same."""
+
+    def statement(changes):
+        record = HistoryRecord(subject="candidate", object_id=1, via="api", action="updated", changes=changes)
+        return insert_statement(record, connection)
+
+    internals._INSERTS.clear()
+    first = statement({"notes": {"from": None, "to": "a"}})
+    assert len(internals._INSERTS) == 1
+    kept = statement({"notes": {"from": "a", "to": "b"}})
+    assert kept[0] == first[0]
+    stored = HistoryRecord.objects.create(subject="candidate", object_id=1, via="api", action="updated", changes={})
+    with connection.cursor() as cursor:  # the kept SQL with the new values stores them
+        cursor.execute(f"{kept[0].split(' RETURNING ')[0]} RETURNING id", kept[1])
+        (pk,) = cursor.fetchone()
+    assert HistoryRecord.objects.get(pk=pk).changes == {"notes": {"from": "a", "to": "b"}}
+    assert pk != stored.pk
 
 
 def test_insert_together_reads_back_what_the_database_makes_and_links_the_two(db):
