@@ -13,7 +13,8 @@ Django 5.2.19 and 6.1.3, DRF 3.18.3. `recruitos.sql` runs what these compile, wi
   `.values_select`; `SQLCompiler.compile()`: what decides a query's SQL (`query_shape`).
 - `InsertQuery.insert_values()`, `SQLInsertCompiler.returning_fields`, `Options.local_concrete_fields`,
   `.auto_field`, `.db_returning_fields`, `Field.pre_save()`: the INSERT that `save()` runs,
-  kept per shape (`insert_statement`).
+  kept per shape (`insert_statement`); psycopg's JSON adapter (`Jsonb.obj`, `.dumps`), to see
+  that a compiled JSON parameter is the value given (`_same_value`).
 - DRF fields copied with `copy.copy`, to be bound anew by a serializer (`copy_fields`).
 """
 
