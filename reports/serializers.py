@@ -53,8 +53,10 @@ class FunnelStageSerializer(serializers.Serializer):
 
 class StageTimeSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
-    left = serializers.IntegerField(help_text="Moves out of this stage")
-    median_days = serializers.FloatField(allow_null=True, help_text="Of the stays whose start is on record")
+    left = serializers.IntegerField(help_text="Candidates who have left this stage")
+    median_days = serializers.FloatField(
+        allow_null=True, help_text="Of the days each candidate spent here, their stays whose start is on record"
+    )
     p90_days = serializers.FloatField(allow_null=True)
 
 
