@@ -1,6 +1,7 @@
 """
 The upgrade that brought the pipeline facts fills them from the history for candidates who
-moved before it (candidates 0013), and each interview's appliedDate (interviews 0010).
+moved before it (candidates 0013: SQL on PostgreSQL, Python on SQLite), and each interview's
+appliedDate (interviews 0010).
 """
 
 import datetime
@@ -19,7 +20,9 @@ applied_0010 = importlib.import_module("interviews.migrations.0010_candidate_app
 
 
 def facts() -> dict:
-    return {row["pk"]: row for row in Candidate.objects.values("pk", *FACTS)}
+    """Each candidate's facts, days to ten decimals (PostgreSQL's fill adds seconds, SQLite's days)."""
+    rows = Candidate.objects.values("pk", *FACTS)
+    return {row["pk"]: {k: round(v, 10) if isinstance(v, float) else v for k, v in row.items()} for row in rows}
 
 
 def test_the_upgrade_fills_the_facts_the_moves_would_have_kept(db):
