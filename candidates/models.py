@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from recruitos.dates import SupportedMoment
 from recruitos.emails import EmailAddressField
-from recruitos.indexes import TrigramIndex
+from recruitos.indexes import CoveringIndex, TrigramIndex
 from recruitos.text import PlainText
 
 
@@ -139,7 +139,7 @@ class Candidate(models.Model):
         indexes = [
             # Newest first for the lists; on PostgreSQL it also holds the pipeline report's facts,
             # which the report reads from here alone (an index-only scan of the window's days).
-            models.Index(fields=["-applied_date", "-id"], name="candidate_newest_first", include=REPORT_COLUMNS),
+            CoveringIndex(fields=["-applied_date", "-id"], name="candidate_newest_first", covering=REPORT_COLUMNS),
             # A status filter (the board's columns; with or without its phase) reads its page
             # from here instead of walking the newest-first index past other statuses.
             models.Index(fields=["status", "-applied_date", "-id"], name="candidate_status_newest"),

@@ -12,6 +12,7 @@ from candidates.models import Candidate
 from recruitos.constraints import PostgresExclusionConstraint, TsTzRange
 from recruitos.dates import SupportedMoment
 from recruitos.fields import ComputedDateTimeField, ComputedTextField, with_computed_fields
+from recruitos.indexes import CoveringIndex
 from recruitos.text import PlainText
 
 MAX_DURATION_MINUTES = 24 * 60
@@ -102,10 +103,10 @@ class Interview(models.Model):
             # One interviewer's day: clashes, free time, their calendar.
             models.Index(fields=["interviewer_key", "scheduled_date"], name="interview_interviewer_day"),
             # The pipeline report's interviewers: the interviews of who applied in a window, from the index alone.
-            models.Index(
+            CoveringIndex(
                 fields=["candidate_applied_date"],
                 name="interview_by_applicant_day",
-                include=["interviewer_key", "status", "rating"],
+                covering=["interviewer_key", "status", "rating"],
             ),
         ]
 

@@ -11,6 +11,8 @@ import itertools
 
 from django.db import connection, migrations, models
 
+import recruitos.indexes
+
 # As they were when this migration was written (the code's own may change later).
 STATUSES = ["New", "Screened", "Phone Interview", "Rejected", "Technical Interview", "Final Interview",
             "Offer Extended", "Hired"]  # fmt: skip
@@ -123,6 +125,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='candidate',
-            index=models.Index(fields=['-applied_date', '-id'], include=('source', 'position', 'status', 'stages_left', 'hired_at', 'days_in_new', 'days_in_screened', 'days_in_phone_interview', 'days_in_rejected', 'days_in_technical_interview', 'days_in_final_interview', 'days_in_offer_extended'), name='candidate_newest_first'),
+            index=recruitos.indexes.CoveringIndex(fields=['-applied_date', '-id'], covering=('source', 'position', 'status', 'stages_left', 'hired_at', 'days_in_new', 'days_in_screened', 'days_in_phone_interview', 'days_in_rejected', 'days_in_technical_interview', 'days_in_final_interview', 'days_in_offer_extended'), name='candidate_newest_first'),
         ),
     ]

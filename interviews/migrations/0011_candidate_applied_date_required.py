@@ -1,8 +1,9 @@
 """0010's column required from now on, and the index the pipeline report's interviewers read alone (PostgreSQL)."""
 
-from django.db import migrations, models
+from django.db import migrations
 
 import recruitos.fields
+import recruitos.indexes
 
 
 class Migration(migrations.Migration):
@@ -22,9 +23,9 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="interview",
-            index=models.Index(
+            index=recruitos.indexes.CoveringIndex(
                 fields=["candidate_applied_date"],
-                include=("interviewer_key", "status", "rating"),
+                covering=("interviewer_key", "status", "rating"),
                 name="interview_by_applicant_day",
             ),
         ),

@@ -8,6 +8,7 @@ import datetime
 import importlib
 
 from django.apps import apps
+from django.db import connection
 
 from candidates.models import Candidate
 from candidates.pipeline import FACTS
@@ -44,3 +45,14 @@ def test_the_upgrade_gives_each_interview_its_candidates_applied_date(db):
     assert [i.candidate_applied_date for i in Interview.objects.order_by("pk")] == [
         interview.candidate.applied_date for interview in interviews
     ]
+
+
+def test_the_reports_indexes_hold_its_columns_on_postgresql_and_their_keys_elsewhere(db):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'interview_by_applicant_day'")
+            expected = "(candidate_applied_date) INCLUDE (interviewer_key, status, rating)"
+        else:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'interview_by_applicant_day'")
+            expected = '("candidate_applied_date")'
+        assert cursor.fetchone()[0].endswith(expected)
