@@ -10,6 +10,7 @@ from contextlib import contextmanager, nullcontext
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import IntegrityError, connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from candidates import pipeline
@@ -67,7 +68,7 @@ def candidate_update(*, instance: Candidate, data: dict, actor=None, via: Via = 
         fields += ["status_since", *pipeline.moved(candidate, record)]
     _save(candidate, update_fields=fields)
     if "applied_date" in changed:
-        _applied_date_moved(candidate)
+        _applied_dates_moved([candidate])
     deliveries = outbox.deliveries(outbox.candidate_changes(candidate, changed))
     # The feed's entries, the history record and the webhook deliveries: one statement on PostgreSQL.
     insert_rows([*_pipeline_moves(candidate, changed, actor), *([record] if record else []), *deliveries])
@@ -237,14 +238,11 @@ def _pipeline_moves(candidate: Candidate, changed: dict, actor) -> list:
 DERIVED = {"status_since", *pipeline.FACTS}
 
 
-def _applied_date_moved(candidate: Candidate) -> None:
-    """The candidate's interviews keep their appliedDate for the pipeline report."""
-    _applied_dates_moved([candidate])
-
-
 def _applied_dates_moved(candidates: list[Candidate]) -> None:
-    for candidate in candidates:
-        Interview.objects.filter(candidate=candidate).update(candidate_applied_date=candidate.applied_date)
+    """The interviews of candidates whose appliedDate moved take the stored date (the pipeline report's), one UPDATE."""
+    if candidates:
+        applied = Candidate.objects.filter(pk=OuterRef("candidate_id")).values("applied_date")
+        Interview.objects.filter(candidate__in=candidates).update(candidate_applied_date=Subquery(applied))
 
 
 def _save(candidate: Candidate, **kwargs) -> None:
@@ -376,7 +374,7 @@ def _update_fields(stored: Candidate, source: Candidate, fields, actor) -> None:
         values.update({name: getattr(stored, name) for name in ["status_since", *pipeline.moved(stored, record)]})
     Candidate.objects.filter(pk=stored.pk).update(**values)
     if "applied_date" in before:
-        _applied_date_moved(stored)
+        _applied_dates_moved([stored])
     history.history_save([record])
     if before:
         outbox.emit(outbox.candidate_changes(stored, before))

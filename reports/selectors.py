@@ -55,6 +55,17 @@ class Window:
             candidates = candidates.filter(source=self.source)
         return candidates.order_by()
 
+    def interviews(self):
+        """The interviews of `candidates()`, by the appliedDate each keeps (joined to them only for a filter)."""
+        interviews = Interview.objects.filter(
+            candidate_applied_date__gte=self.since, candidate_applied_date__lt=self.until
+        )
+        if self.position:
+            interviews = interviews.filter(candidate__position__iexact=self.position)
+        if self.source:
+            interviews = interviews.filter(candidate__source=self.source)
+        return interviews.order_by()
+
     def query(self) -> dict:
         """The window as the report's query and its header: {"from", "to", "position", "source"}."""
         return {"from": self.start, "to": self.end, "position": self.position, "source": self.source}
@@ -179,19 +190,13 @@ def _interviewers(window: Window) -> list[dict]:
     Per interviewer (spellings of one name together, shown as first booked): interviews,
     completed, average rating; busiest first.
     """
-    interviews = Interview.objects.filter(
-        candidate_applied_date__gte=window.since, candidate_applied_date__lt=window.until
-    )
-    if window.position:
-        interviews = interviews.filter(candidate__position__iexact=window.position)
-    if window.source:
-        interviews = interviews.filter(candidate__source=window.source)
     first_name = Interview.objects.filter(interviewer_key=OuterRef("interviewer_key")).order_by(
         "interviewer_key",
         "scheduled_date",  # interview_interviewer_day's order
     )
     rows = (
-        interviews.values("interviewer_key")
+        window.interviews()
+        .values("interviewer_key")
         .annotate(
             interviews=Count("*"),
             completed=Count("status", filter=Q(status=InterviewStatus.COMPLETED)),
