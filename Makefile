@@ -67,5 +67,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Lint, migrations in step with the models, and the apps' layers (import-linter, pyproject.toml).
 check: lint
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports

@@ -27,6 +27,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from accounts.models import ApiKey
 from recruitos.naming import concrete_fields
 from recruitos.sql import KeptQuery
+from recruitos.throttling import rate_setting
 
 #: A key's last use is written when the stored one is older than this, not on every request.
 LAST_USED_EVERY = timedelta(minutes=1)
@@ -69,6 +70,13 @@ def client_address(request) -> str:
     return address or "unknown"
 
 
+class WrongKeyRate(SimpleRateThrottle):
+    """API_KEY_FAILURE_RATE, parsed by DRF ("20/minute"); only its rate is used, the counting is WrongKeyLimit's."""
+
+    def get_rate(self):
+        return rate_setting(settings.API_KEY_FAILURE_RATE)
+
+
 class WrongKeyLimit:
     """
     Wrong keys per client address, counted in the shared cache: past API_KEY_FAILURE_RATE
@@ -81,10 +89,9 @@ class WrongKeyLimit:
         self.recent: dict[str, float] = {}  # address -> end of its window, in this process
 
     def rate(self) -> tuple[int, int] | None:
-        rate = settings.API_KEY_FAILURE_RATE.strip().lower()
-        if rate in {"", "none", "off"}:
-            return None
-        return SimpleRateThrottle.parse_rate(None, rate)  # DRF's "N/period" parser; it reads no instance state
+        """(wrong keys, per seconds) of API_KEY_FAILURE_RATE, read as DRF reads a throttle's rate; None: no limit."""
+        parsed = WrongKeyRate()
+        return None if parsed.rate is None else (parsed.num_requests, parsed.duration)
 
     def _key(self, address: str, duration: int) -> tuple[str, float]:
         window = int(time.time() // duration)

@@ -35,12 +35,14 @@ django.setup()
 
 from django.core.management.color import no_style  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from candidates.demo import pipeline_history  # noqa: E402
 from candidates.models import Candidate  # noqa: E402
 from candidates.pipeline import DAYS_IN, STAGE_BITS  # noqa: E402
-from dashboard.services import sync_run_finish, sync_run_start  # noqa: E402
+from dashboard.models import Activity, ActivityEvent, SyncRun, SyncStatus  # noqa: E402
 from history.models import Action, HistoryRecord, Subject, Via  # noqa: E402
+from history.services import record_of  # noqa: E402
 from interviews.models import Interview, interviewer_key  # noqa: E402
 from recruitos.naming import snake_name  # noqa: E402
 
@@ -80,10 +82,13 @@ def load(datadir: Path, vacuum: bool = True) -> None:
         for statement in connection.ops.sequence_reset_sql(no_style(), list(FILES)):
             cursor.execute(statement)
         load_history(cursor)
-        # Recorded as the import command records a sync: the dashboard's lastSync and feed come
+        # Recorded as an import's end records a sync: the dashboard's lastSync and feed come
         # from it (with no sync and no activity, the newest change is found in the candidates).
-        run = sync_run_start(source=f"bench/load.py {datadir.name}")
-        sync_run_finish(run=run, created=Candidate.objects.count(), updated=0, failed=0)
+        source, created = f"bench/load.py {datadir.name}", Candidate.objects.count()
+        SyncRun.objects.create(
+            source=source, status=SyncStatus.SYNCED, finished_at=timezone.now(), created_count=created
+        )
+        Activity.objects.create(event=ActivityEvent.SYNCED, detail=source, count=created)
     with connection.cursor() as cursor:  # --no-vacuum: ANALYZE only, as a restore or a bulk load leaves it
         # load_history's UPDATE of every candidate left two entries per row in each of their
         # indexes, half of them dead: rebuilt, as a restore builds them (and as row-by-row
@@ -135,7 +140,7 @@ def load_history(cursor) -> None:
 
 
 def _padded_history(person: Candidate) -> list[HistoryRecord]:
-    records = pipeline_history(person)
+    records = [record_of(change) for change in pipeline_history(person)]
     for number in range(HISTORY_RECORDS - len(records)):
         changes = {"notes": {"from": None, "to": f"Follow-up {number + 1}"}}
         records.append(HistoryRecord(at=person.last_updated, action=Action.UPDATED, changes=changes))

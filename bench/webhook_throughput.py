@@ -65,8 +65,10 @@ def main():
     from django.db.models import Max, Min
 
     from candidates.models import Candidate
+    from recruitos.changes import Action, Change
     from webhooks.models import Attempt, Delivery, EventType, Subscription
-    from webhooks.outbox import Event, deliveries, send_soon
+    from webhooks.outbox import Outbox
+    from webhooks.tasks import send_soon
 
     call_command("migrate", verbosity=0)
     port, counter = [], [0]
@@ -81,7 +83,8 @@ def main():
     )
     rates = []
     for run in range(args.runs):
-        rows = deliveries([Event(EventType.CANDIDATE_UPDATED, candidate) for _ in range(args.events)])
+        notes = [Change(candidate, Action.UPDATED, {"notes": (None, f"note {n}")}) for n in range(args.events)]
+        rows = [row for row, _ in Outbox().rows(notes)]
         Delivery.objects.bulk_create(rows, batch_size=2000)
         send_soon([str(row.pk) for row in rows])
         subprocess.run([sys.executable, "manage.py", "worker", "--burst", "--verbosity", "0"], cwd=ROOT, check=True)

@@ -1,20 +1,16 @@
-"""Candidates in the back office: the list, the page with its interviews, bulk actions, import."""
+"""Candidates in the back office: the list, the page with its interviews, bulk actions, export."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseRedirect, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from candidates.exports import csv_lines
-from candidates.imports import ImportFileError
 from candidates.models import Candidate, Phase, Status
 from candidates.services import (
     candidate_anonymize,
@@ -23,18 +19,11 @@ from candidates.services import (
     candidate_merge,
     candidate_update,
 )
-from history.admin import HistoryAdminMixin
-from history.models import Via
-from imports.models import ImportJob
-from imports.serializers import ImportJobSerializer
-from imports.services import import_queue
 from interviews.clashes import rows_clash_error
 from interviews.models import Interview
 from interviews.services import interview_create, interview_delete, interview_update
 from recruitos.admin import EstimatedCountPaginator, ServiceInline, ServiceModelAdmin
-
-#: How many bad rows the import page lists; the summary counts them all.
-SHOWN_IMPORT_ERRORS = 100
+from recruitos.changes import Via
 
 
 class InterviewInlineFormSet(BaseInlineFormSet):
@@ -45,7 +34,9 @@ class InterviewInlineFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        rows = [form.instance for form in self.forms if form.cleaned_data and not self._should_delete_form(form)]
+        rows = [
+            form.instance for form in self.forms if form.cleaned_data and not form.cleaned_data.get(DELETION_FIELD_NAME)
+        ]
         if error := rows_clash_error(rows):
             raise error
 
@@ -63,13 +54,8 @@ class InterviewInline(ServiceInline):
     delete_service = staticmethod(interview_delete)
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(help_text="A .csv file or a .json array, with the API's field names as columns.")
-    dry_run = forms.BooleanField(required=False, help_text="Check the file and count, write nothing.")
-
-
 @admin.register(Candidate)
-class CandidateAdmin(HistoryAdminMixin, ServiceModelAdmin):
+class CandidateAdmin(ServiceModelAdmin):
     """Candidates; every save, inline edit, action and delete goes through the services."""
 
     list_display = [
@@ -153,57 +139,3 @@ class CandidateAdmin(HistoryAdminMixin, ServiceModelAdmin):
         self.message_user(request, f"{len(queryset) - len(failed)} candidates {done}.")
         if failed:
             self.message_user(request, f"Not changed: {', '.join(failed)}.", messages.ERROR)
-
-    def get_urls(self):
-        view = self.admin_site.admin_view(self.import_view)
-        view.takes_imports = True  # files up to IMPORT_MAX_BYTES (recruitos.uploads.UploadCap)
-        progress = self.admin_site.admin_view(self.import_progress_view)
-        return [
-            path("import/", view, name="candidates_candidate_import"),
-            path("import/<int:job_id>/", progress, name="candidates_candidate_import_progress"),
-            *super().get_urls(),
-        ]
-
-    def import_view(self, request):
-        """Upload a file and queue the same import as `manage.py import_candidates`; its page shows it run."""
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
-            raise PermissionDenied
-        form = ImportForm(request.POST or None, request.FILES or None)
-        if getattr(request, "upload_too_large", False):
-            limit = round(settings.IMPORT_MAX_BYTES / 1_048_576, 1)
-            form.errors["file"] = form.error_class(
-                [f"The file is over {limit} MB; import it with `manage.py import_candidates` instead."]
-            )
-        if request.method == "POST" and form.is_valid():
-            return self._run_import(request, form.cleaned_data["file"], form.cleaned_data["dry_run"])
-        context = {
-            **self.admin_site.each_context(request),
-            "form": form,
-            "opts": self.opts,
-            "title": "Import candidates",
-            "max_mb": settings.IMPORT_MAX_BYTES // 1_048_576,
-        }
-        return TemplateResponse(request, "admin/candidates/candidate/import.html", context)
-
-    def _run_import(self, request, upload, dry_run):
-        try:
-            job = import_queue(file=upload, name=upload.name, dry_run=dry_run, actor=request.user)
-        except ImportFileError as exc:
-            self.message_user(request, f"{upload.name}: {exc}", messages.ERROR)
-            return HttpResponseRedirect(request.path)
-        return HttpResponseRedirect(reverse("admin:candidates_candidate_import_progress", args=[job.pk]))
-
-    def import_progress_view(self, request, job_id):
-        """An import as it runs: a bar that moves (imports/progress.js reads the API), then the result."""
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
-            raise PermissionDenied
-        job = get_object_or_404(ImportJob, pk=job_id)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": f"Import of {job.file_name}",
-            "job": job,
-            "job_json": ImportJobSerializer(job).data,
-            "shown_errors": SHOWN_IMPORT_ERRORS,
-        }
-        return TemplateResponse(request, "admin/candidates/candidate/import_progress.html", context)

@@ -18,10 +18,9 @@ from django.utils import timezone
 
 from candidates import pipeline
 from candidates.models import Candidate, Phase, Source, Status
-from dashboard.models import Activity, ActivityEvent
-from history import services as history
-from history.models import Action, HistoryRecord, Subject, Via
 from interviews.models import Interview, InterviewStatus, InterviewType, interviewer_key
+from recruitos import changes
+from recruitos.changes import Change
 
 FIRST_NAMES = (
     "Sarah Michael John Emma Olivia Liam Noah Ava Mia Lucas Amelia James Sophia Ethan Isabella Mason Harper "
@@ -56,7 +55,11 @@ FORWARD = [s for s in Status if s != Status.REJECTED]
 def seed_demo_data(
     *, candidates: int, interviews_per_candidate: int, seed: int, batch_size: int = 5000
 ) -> Iterator[int]:
-    """Insert the data in batches, yielding the number of candidates written after each batch."""
+    """
+    Insert the data in batches, yielding the number of candidates written after each batch. Each
+    person's made-up past and each interview's booking are stated as changes at their own times,
+    so history and the feed hold them as they would had they happened.
+    """
     rng = random.Random(seed)
     now = timezone.now().replace(microsecond=0)
     first_number = (Candidate.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
@@ -71,24 +74,9 @@ def seed_demo_data(
             for person in people
             for _ in range(interviews_per_candidate)
         )
-        pasts = [record for person in people for record in pipeline_history(person)]
+        pasts = [change for person in people for change in pipeline_history(person)]
         Candidate.objects.bulk_update(people, ["status_since", *pipeline.FACTS])
-        history.history_save(
-            [
-                *pasts,
-                *(history.created(interview, via=Via.COMMAND) for interview in booked),
-            ]
-        )
-        Activity.objects.bulk_create(
-            Activity(
-                event=ActivityEvent.APPLIED,
-                detail=person.position,
-                candidate=person,
-                candidate_name=person.full_name,
-                timestamp=person.applied_date,
-            )
-            for person in people
-        )
+        changes.record([*pasts, *(changes.created(interview, at=_stated_at(interview, now)) for interview in booked)])
         yield len(people)
 
 
@@ -114,11 +102,11 @@ def _candidate(rng: random.Random, number: int, now: datetime.datetime) -> Candi
     )
 
 
-def pipeline_history(person: Candidate) -> list[HistoryRecord]:
+def pipeline_history(person: Candidate) -> list[Change]:
     """
-    A made-up past for a demo candidate: created as New on the day they applied, then moved
-    stage by stage to their status by `lastUpdated`, so that the pipeline report has times to show.
-    Sets the candidate's `status_since` and pipeline facts (not saved) as those moves leave them.
+    A made-up past for a demo candidate, as changes: created as New on the day they applied, then
+    moved stage by stage to their status by `lastUpdated`, so that the pipeline report has times
+    to show. Sets the candidate's `status_since` and pipeline facts (not saved) as those moves leave them.
     """
     rng = random.Random(person.pk)
     if person.status == Status.REJECTED:
@@ -127,31 +115,31 @@ def pipeline_history(person: Candidate) -> list[HistoryRecord]:
         path = FORWARD[: FORWARD.index(person.status) + 1]
     span = person.last_updated - person.applied_date
     moments = sorted(person.applied_date + span * rng.random() for _ in path[1:])
-    created = history.created(person, via=Via.COMMAND, at=person.applied_date)
-    created.changes.update(status={"from": None, "to": Status.NEW.value}, phase={"from": None, "to": Phase.ONE.value})
-    created.status = Status.NEW
-    records, entered_at = [created], person.applied_date
+    created = changes.created(person, at=person.applied_date)
+    created.fields.update(status=(None, Status.NEW.value), phase=(None, Phase.ONE.value))  # where they started
+    past, entered_at = [created], person.applied_date
     for left, entered, at in zip(path[:-1], path[1:], moments, strict=True):
-        changes = {"status": {"from": left.value, "to": entered.value}}
+        fields = {"status": (left.value, entered.value)}
         if entered in PHASE_TWO and left not in PHASE_TWO:
-            changes["phase"] = {"from": Phase.ONE.value, "to": Phase.TWO.value}
-        record = HistoryRecord(
-            subject=Subject.CANDIDATE,
-            object_id=person.pk,
-            candidate_id=person.pk,
-            at=at,
-            via=Via.COMMAND,
-            action=Action.UPDATED,
-            changes=changes,
-            status=entered,
-            left_status=left,
-            time_in_left_status=at - entered_at,
-        )
-        pipeline.moved(person, record)
-        records.append(record)
+            fields["phase"] = (Phase.ONE.value, Phase.TWO.value)
+        move = Change(person, changes.Action.UPDATED, fields, at=at, entered=entered_at)
+        pipeline.moved(person, move)
+        past.append(move)
         entered_at = at
     person.status_since = entered_at
-    return records
+    return past
+
+
+def _stated_at(interview: Interview, now: datetime.datetime) -> datetime.datetime:
+    """
+    When a demo interview came to be as it is: a Scheduled one was booked a week before it, a
+    Completed or Cancelled one became so when it ended (never before its candidate applied, nor after now).
+    """
+    if interview.status == InterviewStatus.SCHEDULED:
+        moment = interview.scheduled_date - datetime.timedelta(days=7)
+    else:
+        moment = interview.computed_end()
+    return max(interview.candidate.applied_date, min(moment, now))
 
 
 def _interviewers(count: int) -> list[str]:

@@ -1,7 +1,8 @@
 """
 CSV export of candidates, streamed: the engine behind `manage.py export_candidates` and
-the admin's export. The columns are the import's, so an export imports back unchanged; cells
-that a spreadsheet would run as formulas are written as text (recruitos.spreadsheet).
+the admin's export. The columns are the candidate's declared fields (`CANDIDATE_FIELDS`), which
+the import reads, so an export imports back unchanged; cells that a spreadsheet would run as
+formulas are written as text (recruitos.spreadsheet).
 """
 
 import csv
@@ -9,8 +10,7 @@ from collections.abc import Iterable, Iterator
 
 from rest_framework import serializers
 
-from candidates.imports import CANDIDATE_COLUMNS
-from candidates.serializers import CandidateSerializer
+from candidates.models import CANDIDATE_FIELDS
 from recruitos.spreadsheet import safe_cell
 
 CHUNK_SIZE = 2000
@@ -26,8 +26,8 @@ class _Echo:
 def csv_lines(queryset) -> Iterator[str]:
     """The header, then one CSV line per candidate, reading the database in chunks."""
     writer = csv.writer(_Echo())
-    yield writer.writerow(CANDIDATE_COLUMNS)
-    for values in queryset.values_list(*CandidateSerializer.Meta.fields).iterator(chunk_size=CHUNK_SIZE):
+    yield writer.writerow(CANDIDATE_FIELDS.api_names())
+    for values in queryset.values_list(*CANDIDATE_FIELDS.sources().values()).iterator(chunk_size=CHUNK_SIZE):
         yield writer.writerow(_cells(values))
 
 

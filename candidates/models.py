@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from recruitos.dates import SupportedMoment
 from recruitos.emails import EmailAddressField
+from recruitos.entities import Field, Fields
 from recruitos.indexes import CoveringIndex, TrigramIndex
 from recruitos.text import PlainText
 
@@ -167,6 +168,30 @@ class Candidate(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+#: The candidate as the API has it (the contract's `Candidate`, in its order). The serializer, the
+#: list's columns, history, import and export, webhook payloads and erasure all follow this list.
+CANDIDATE_FIELDS = Fields(
+    [
+        Field("id", recorded=False, read_only=True),
+        Field("first_name", personal=True),
+        Field("last_name", personal=True),
+        Field("email", personal=True),
+        Field("phone", personal=True),
+        Field("position"),
+        Field("phase"),
+        Field("status"),
+        Field("source"),
+        Field("applied_date", read_only=True),
+        Field("last_updated", recorded=False, read_only=True),
+        Field("skills"),
+        Field("experience"),
+        Field("notes", personal=True),
+        Field("resume_url", personal=True),
+        Field("linkedin_url", personal=True),
+    ]
+)
 
 
 class CandidateTally(models.Model):

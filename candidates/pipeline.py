@@ -2,10 +2,11 @@
 A candidate's pipeline facts: what the pipeline report (`reports.selectors`) reads of them, kept
 on the candidate's own row so that the report needs no join to the history.
 
-Each status move's history record (`history.services.updated`) says which status was left, when,
-and how long the candidate was in it (when the start is known). `moved` folds that record into
-the candidate before the move is saved, in the same write: the statuses left (a bit each), the
-days spent in each status (the sum over stays whose start is known) and the first move to Hired.
+Each status move (a `recruitos.changes.Change` of `status`) says which status was left, when, and
+since when the candidate was in it (`entered`, when known). `moved` folds the move into the
+candidate before it is saved, in the same write: the statuses left (a bit each), the days spent
+in each status (the sum over stays whose start is known) and the first move to Hired. History
+keeps the same facts on the move's record, derived from the same change.
 Together with the current status they answer the report's questions: how far a candidate got,
 whether they were ever rejected, how long they stayed in each stage, how long the hire took.
 """
@@ -23,20 +24,20 @@ FACTS = ["stages_left", "hired_at", *DAYS_IN.values()]
 DAY = datetime.timedelta(days=1)
 
 
-def moved(candidate: Candidate, record) -> list[str]:
+def moved(candidate: Candidate, change) -> list[str]:
     """
-    Fold a status move's history record (not yet saved: `left_status`, `status`, `at`,
-    `time_in_left_status`) into the candidate's facts; the fields it set, for `update_fields`.
+    Fold a status move (`change`: its `fields["status"]`, `at` and `entered`) into the
+    candidate's facts; the fields it set, for `update_fields`.
     """
-    left = record.left_status
+    left, entered = change.fields["status"]
     candidate.stages_left |= STAGE_BITS[left]
     fields = ["stages_left"]
-    if record.time_in_left_status is not None and left in DAYS_IN:
+    if change.entered is not None and left in DAYS_IN:
         column = DAYS_IN[left]
-        setattr(candidate, column, (getattr(candidate, column) or 0) + record.time_in_left_status / DAY)
+        setattr(candidate, column, (getattr(candidate, column) or 0) + (change.at - change.entered) / DAY)
         fields.append(column)
-    if record.status == Status.HIRED and candidate.hired_at is None:
-        candidate.hired_at = record.at
+    if entered == Status.HIRED and candidate.hired_at is None:
+        candidate.hired_at = change.at
         fields.append("hired_at")
     return fields
 

@@ -1,6 +1,6 @@
 """The wire form of a candidate, field for field the contract's `Candidate`."""
 
-from candidates.models import Candidate
+from candidates.models import CANDIDATE_FIELDS, Candidate
 from recruitos.serializers import ContractModelSerializer
 
 
@@ -15,9 +15,5 @@ class CandidateSerializer(ContractModelSerializer):
 
     class Meta:
         model = Candidate
-        fields = [
-            "id", "first_name", "last_name", "email", "phone", "position", "phase", "status",
-            "source", "applied_date", "last_updated", "skills", "experience", "notes",
-            "resume_url", "linkedin_url",
-        ]  # fmt: skip
-        read_only_fields = ["id", "applied_date", "last_updated"]
+        fields = CANDIDATE_FIELDS.names()
+        read_only_fields = CANDIDATE_FIELDS.names(read_only=True)

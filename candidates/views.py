@@ -4,11 +4,10 @@ from candidates.filtersets import CandidateFilterSet
 from candidates.models import Candidate
 from candidates.serializers import CandidateSerializer
 from candidates.services import candidate_create, candidate_delete, candidate_update
-from history.views import HistoryMixin
 from recruitos.viewsets import ServiceModelViewSet
 
 
-class CandidateViewSet(HistoryMixin, ServiceModelViewSet):
+class CandidateViewSet(ServiceModelViewSet):
     """Candidates, newest `appliedDate` first (then newest id), filtered by phase, status, source, search."""
 
     queryset = Candidate.objects.order_by("-applied_date", "-id")

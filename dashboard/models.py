@@ -37,6 +37,7 @@ class ActivityEvent(models.TextChoices):
     RESCHEDULED = "rescheduled", "Interview rescheduled"
     COMPLETED = "completed", "Interview completed"
     CANCELLED = "cancelled", "Interview cancelled"
+    INTERVIEW_DELETED = "interview_deleted", "Interview deleted"
     SYNCED = "synced", "Candidates synced"
 
 
@@ -53,25 +54,17 @@ EVENT_TYPES = {
     ActivityEvent.RESCHEDULED: ActivityType.INTERVIEW,
     ActivityEvent.COMPLETED: ActivityType.INTERVIEW,
     ActivityEvent.CANCELLED: ActivityType.INTERVIEW,
+    ActivityEvent.INTERVIEW_DELETED: ActivityType.INTERVIEW,
     ActivityEvent.SYNCED: ActivityType.SYNC,
 }
 
 
-def forget_candidate(collector, field, sub_objs, using):
-    """
-    `on_delete` for `Activity.candidate`: erase the deleted candidate's name from their
-    entries, then unlink them, whatever deletes the candidate (a service, the admin, a
-    cascade, a shell). The name goes first: once unlinked, the entries can't be found.
-    """
-    collector.add_field_update(field.model._meta.get_field("candidate_name"), None, sub_objs)
-    collector.add_field_update(field, None, sub_objs)
-
-
-forget_candidate.lazy_sub_objs = True
-
-
 class Activity(models.Model):
-    """One entry of the activity feed, written in the same transaction as the change."""
+    """
+    One entry of the activity feed, derived from a service's statement of what changed, in the
+    same transaction. Erasing a person erases their name from their entries; deleting them
+    unlinks the entries too, before the row goes (`dashboard.services.forget_deleted_candidate`).
+    """
 
     event = models.CharField(max_length=20, choices=ActivityEvent.choices)
     detail = models.CharField(
@@ -84,7 +77,9 @@ class Activity(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    candidate = models.ForeignKey(Candidate, on_delete=forget_candidate, null=True, blank=True, related_name="activity")
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="activity"
+    )  # unlinked before the candidate goes
     interview = models.ForeignKey(Interview, on_delete=models.SET_NULL, null=True, blank=True, related_name="activity")
 
     class Meta:
@@ -129,6 +124,8 @@ class Activity(models.Model):
                 return f"Interview{with_name} completed{rating}"
             case ActivityEvent.CANCELLED:
                 return f"Interview{with_name} cancelled"
+            case ActivityEvent.INTERVIEW_DELETED:
+                return f"Interview{with_name} deleted"
             case ActivityEvent.SYNCED:
                 return f"{_records(self.count, 'new candidate')} synced from {self.detail}"
         return self.get_event_display()
@@ -148,9 +145,12 @@ class SyncStatus(models.TextChoices):
 
 
 class SyncRun(models.Model):
-    """One run of a data sync (the import command): when, from where, and what it did."""
+    """One run of a data sync (an import): when, from where, and what it did."""
 
     source = models.CharField(max_length=255)
+    import_job_id = models.BigIntegerField(
+        null=True, blank=True, unique=True, help_text="The import job that ran it (imports.ImportJob)."
+    )
     status = models.CharField(max_length=10, choices=SyncStatus.choices, default=SyncStatus.SYNCING)
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)

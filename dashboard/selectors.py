@@ -2,11 +2,13 @@
 Reads for the dashboard.
 
 `dashboard_stats` answers in one SQL query whatever the table sizes: conditional sums over
-the candidate tally (on PostgreSQL; conditional counts over candidates elsewhere), with
-the other figures as scalar subqueries beside them.
+the candidate tally (on PostgreSQL; conditional counts over candidates elsewhere), with the
+other figures as uncorrelated subqueries beside them, each the `Max` of its one value over the
+rows (the same on every row). Where there are no rows to aggregate (an empty database), a
+second query reads those figures alone.
 """
 
-from django.db.models import Count, DateTimeField, Func, IntegerField, Q, Subquery, Sum
+from django.db.models import Count, DateTimeField, Func, IntegerField, Max, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -17,27 +19,16 @@ from interviews.models import Interview, InterviewStatus
 from interviews.selectors import today_bounds
 
 
-class ScalarSubquery(Subquery):
-    """
-    An uncorrelated subquery that yields one value.
-
-    It is the same on every row, so it may stand beside aggregates in `aggregate()`,
-    which otherwise accepts only aggregate expressions.
-    """
-
-    contains_aggregate = True
-
-
-def _count(queryset) -> ScalarSubquery:
+def _count(queryset) -> Subquery:
     # COUNT(*), not COUNT(id): the count can then come from an index alone (interview_day_status).
-    return ScalarSubquery(
+    return Subquery(
         queryset.order_by().values(n=Func(template="COUNT(*)", output_field=IntegerField())),
         output_field=IntegerField(),
     )
 
 
-def _first(queryset, field: str, output_field=None) -> ScalarSubquery:
-    return ScalarSubquery(queryset.values(field)[:1], output_field=output_field)
+def _first(queryset, field: str, output_field=None) -> Subquery:
+    return Subquery(queryset.values(field)[:1], output_field=output_field)
 
 
 def _candidate_totals():
@@ -48,7 +39,7 @@ def _candidate_totals():
 
 
 def dashboard_stats() -> dict:
-    """The contract's DashboardStats, from one query."""
+    """The contract's DashboardStats, from one query (two on an empty database)."""
     start, end = today_bounds()
     interviews_today = Interview.objects.filter(scheduled_date__gte=start, scheduled_date__lt=end).exclude(
         status=InterviewStatus.CANCELLED
@@ -58,17 +49,29 @@ def dashboard_stats() -> dict:
         _first(Activity.objects.order_by("-timestamp", "-id"), "timestamp", DateTimeField()),
         _first(Candidate.objects.order_by("-last_updated"), "last_updated", DateTimeField()),
     )
+    figures = {
+        "interviews_today": _count(interviews_today),
+        "sync_status": _first(latest_run, "status"),
+        "sync_time": _first(latest_run, "time", DateTimeField()),
+        "newest_change": newest_change,
+    }
     rows, total = _candidate_totals()
     row = rows.aggregate(
         total_candidates=total(),
         phase1_count=total(Q(phase=Phase.ONE)),
         phase2_count=total(Q(phase=Phase.TWO)),
         hired_count=total(Q(status=Status.HIRED)),
-        interviews_today=_count(interviews_today),
-        sync_status=_first(latest_run, "status"),
-        sync_time=_first(latest_run, "time", DateTimeField()),
-        newest_change=newest_change,
+        counted=Count("*"),
+        **{name: Max(figure) for name, figure in figures.items()},
     )
+    if not row.pop("counted"):  # no rows: Max() of nothing is null, whatever the figures are
+        run = latest_run.values("status", "time").first() or {}
+        row.update(
+            interviews_today=interviews_today.count(),
+            sync_status=run.get("status"),
+            sync_time=run.get("time"),
+            newest_change=Activity.objects.order_by("-timestamp", "-id").values_list("timestamp", flat=True).first(),
+        )
     newest_change = row.pop("newest_change")
     if row["sync_status"] is None:
         row["sync_status"], row["sync_time"] = SyncStatus.SYNCED, newest_change or timezone.now()

@@ -1,80 +1,131 @@
 """
-Writes to the activity feed and the sync run records.
-
-Candidate and interview services call these inside their own transaction, so an
-activity row exists exactly when the change it describes does.
+The activity feed and the sync runs, from the services' statements of what changed
+(`recruitos.changes`): the dashboard app registers `Feed`, and the entries are written in the
+change's own transaction, so an entry exists exactly when the change it describes does.
 """
 
-from django.db import transaction
-from django.utils import timezone
-
-from candidates.models import Candidate
+from candidates.events import CandidateEvent, SyncEvent
 from dashboard.models import Activity, ActivityEvent, SyncRun, SyncStatus
-from interviews.models import Interview
+from interviews.events import InterviewEvent
+from recruitos.changes import Action, Change, Handler, Reason, Via
+
+#: The feed's entry for each event type it shows; the others (`candidate.updated`, …) it does not.
+ENTRIES = {
+    CandidateEvent.CREATED: ActivityEvent.APPLIED,
+    CandidateEvent.STATUS_CHANGED: ActivityEvent.STATUS_CHANGED,
+    CandidateEvent.HIRED: ActivityEvent.HIRED,
+    CandidateEvent.PHASE_CHANGED: ActivityEvent.PHASE_CHANGED,
+    CandidateEvent.DELETED: ActivityEvent.DELETED,
+    CandidateEvent.ANONYMIZED: ActivityEvent.ANONYMIZED,
+    CandidateEvent.MERGED: ActivityEvent.MERGED,
+    CandidateEvent.PURGED: ActivityEvent.PURGED,
+    InterviewEvent.SCHEDULED: ActivityEvent.SCHEDULED,
+    InterviewEvent.RESCHEDULED: ActivityEvent.RESCHEDULED,
+    InterviewEvent.COMPLETED: ActivityEvent.COMPLETED,
+    InterviewEvent.CANCELLED: ActivityEvent.CANCELLED,
+    InterviewEvent.DELETED: ActivityEvent.INTERVIEW_DELETED,
+    SyncEvent.FINISHED: ActivityEvent.SYNCED,
+}
+#: Entries about a person whose data is gone: no link, no name.
+NAMELESS = {ActivityEvent.DELETED, ActivityEvent.ANONYMIZED}
 
 
-def activity_record(**facts) -> Activity:
-    """Append one entry to the feed, with who made the change and links to what it is about."""
-    activity = activity_for(**facts)
-    activity.save(force_insert=True)
-    return activity
+class Feed(Handler):
+    """
+    Registered by the dashboard app: the feed's entries of each change, the names of people
+    anonymised gone from it (a deleted person's go with the deletion: `forget_deleted_candidate`),
+    and the sync runs of imports.
+
+    One entry stands for many where a write says so itself: an import's rows (its sync entry),
+    a merge's and a purge's deletions (one entry each, with how many).
+    """
+
+    def rows(self, changes: list[Change]) -> list:
+        rows = []
+        for change in changes:
+            if change.via == Via.IMPORT or (change.instance and change.action == Action.DELETED and change.reason):
+                continue  # the summary of what it is part of says it
+            rows += [(_entry(change, event), _links(change, event)) for event in _entries(change)]
+            if SyncEvent.STARTED in change.events and not change.api_form["dry_run"]:
+                run = SyncRun(
+                    source=change.api_form["file_name"], import_job_id=change.instance.pk, started_at=change.at
+                )
+                rows.append((run, ()))
+        return rows
+
+    def stored(self, changes: list[Change], rows: list) -> None:
+        """A merge's duplicates' entries go to whom they were merged into; erased people's names leave the feed."""
+        merges = [c for c in changes if c.reason == Reason.MERGED and c.entity.is_person()]
+        targets = [c.instance for c in merges if c.action == Action.UPDATED]
+        if targets:
+            duplicates = [c.instance.pk for c in merges if c.action == Action.DELETED]
+            Activity.objects.filter(candidate_id__in=duplicates).update(
+                candidate=targets[0], candidate_name=targets[0].full_name
+            )
+        if erased := {change.person for change in changes if change.erase and change.action != Action.DELETED}:
+            Activity.objects.filter(candidate_id__in=erased).update(candidate_name=None)  # a deletion: below
+        for change in changes:
+            if SyncEvent.FINISHED in change.events:
+                _sync_finished(change)
 
 
-def activity_for(
-    *,
-    event: ActivityEvent,
-    actor=None,
-    candidate: Candidate | None = None,
-    interview: Interview | None = None,
-    detail: str = "",
-    count: int | None = None,
-) -> Activity:
-    """The feed entry `activity_record` stores, not yet saved (to store it with its candidate)."""
-    return Activity(
-        event=event,
-        detail=detail,
-        count=count,
-        candidate=candidate,
-        candidate_name=candidate.full_name if candidate is not None else None,
-        interview=interview,
-        interviewer=interview.interviewer if interview is not None else None,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+def forget_deleted_candidate(sender, instance, **kwargs) -> None:
+    """
+    `pre_delete` of a candidate, however deleted (a service, the admin, a shell): their name
+    leaves their entries, which are unlinked from them (the entries stay, nameless).
+    """
+    Activity.objects.filter(candidate_id=instance.pk).update(candidate=None, candidate_name=None)
+
+
+def _entries(change: Change) -> list[ActivityEvent]:
+    """The feed's events of a change: a move to Hired is "hired as …" alone; a sync only when it wrote something."""
+    entries = [ENTRIES[event] for event in change.events if event in ENTRIES]
+    if ActivityEvent.HIRED in entries:
+        entries.remove(ActivityEvent.STATUS_CHANGED)
+    if ActivityEvent.SYNCED in entries and (change.api_form["dry_run"] or change.api_form["status"] != "succeeded"):
+        entries.remove(ActivityEvent.SYNCED)
+    return entries
+
+
+def _entry(change: Change, event: ActivityEvent) -> Activity:
+    """The feed's entry of `event` (not yet saved), linked to the candidate and interview it is about."""
+    entry = Activity(event=event, count=change.count, actor=change.actor, timestamp=change.at)
+    instance = change.instance
+    if change.entity.name == "candidate" and instance is not None and event not in NAMELESS:
+        entry.candidate, entry.candidate_name = instance, instance.full_name
+        if event in (ActivityEvent.APPLIED, ActivityEvent.HIRED):
+            entry.detail = instance.position
+        elif event == ActivityEvent.STATUS_CHANGED:
+            entry.detail = change.fields["status"][1]
+        elif event == ActivityEvent.PHASE_CHANGED:
+            entry.detail = str(change.fields["phase"][1])
+    elif change.entity.name == "interview":
+        entry.candidate, entry.interviewer = instance.candidate, instance.interviewer
+        entry.candidate_name = entry.candidate.full_name
+        entry.interview = None if event == ActivityEvent.INTERVIEW_DELETED else instance
+        if event == ActivityEvent.COMPLETED and instance.rating:
+            entry.detail = str(instance.rating)
+    elif event == ActivityEvent.SYNCED:
+        entry.detail, entry.count = change.api_form["file_name"], change.api_form["created"]
+    return entry
+
+
+def _links(change: Change, event: ActivityEvent) -> tuple[str, ...]:
+    """The entry's fields that point at the change's object (set when it is inserted with it)."""
+    if change.entity.name == "candidate" and change.instance is not None and event not in NAMELESS:
+        return ("candidate",)
+    if change.entity.name == "interview" and event != ActivityEvent.INTERVIEW_DELETED:
+        return ("interview",)
+    return ()
+
+
+def _sync_finished(change: Change) -> None:
+    sync = change.api_form
+    SyncRun.objects.filter(import_job_id=change.instance.pk).update(
+        status=SyncStatus.SYNCED if sync["status"] == "succeeded" else SyncStatus.ERROR,
+        finished_at=change.at,
+        created_count=sync["created"],
+        updated_count=sync["updated"],
+        failed_count=sync["failed"],
+        error=sync["error"],
     )
-
-
-def activity_forget_candidates(*, candidate_ids: list[int]) -> int:
-    """Erase candidates' names from every activity row about them or their interviews."""
-    return Activity.objects.filter(candidate_id__in=candidate_ids).update(candidate_name=None)
-
-
-def activity_reassign(*, from_candidate_ids: list[int], to: Candidate) -> int:
-    """Move the activity of merged duplicates to the candidate they were merged into."""
-    return Activity.objects.filter(candidate_id__in=from_candidate_ids).update(
-        candidate=to, candidate_name=to.full_name
-    )
-
-
-def sync_run_start(*, source: str) -> SyncRun:
-    """Record that a sync from `source` has begun; the dashboard shows "syncing" until it ends."""
-    return SyncRun.objects.create(source=source, status=SyncStatus.SYNCING)
-
-
-@transaction.atomic
-def sync_run_finish(*, run: SyncRun, created: int, updated: int, failed: int) -> SyncRun:
-    """Mark a run finished with its counts, and tell the feed how many candidates it added."""
-    run.status = SyncStatus.SYNCED
-    run.finished_at = timezone.now()
-    run.created_count, run.updated_count, run.failed_count = created, updated, failed
-    run.save(update_fields=["status", "finished_at", "created_count", "updated_count", "failed_count"])
-    activity_record(event=ActivityEvent.SYNCED, detail=run.source, count=created)
-    return run
-
-
-def sync_run_fail(*, run: SyncRun, error: str, created: int = 0, updated: int = 0, failed: int = 0) -> SyncRun:
-    """Mark a run as failed, keeping what it had done before it died."""
-    run.status = SyncStatus.ERROR
-    run.finished_at = timezone.now()
-    run.error = error
-    run.created_count, run.updated_count, run.failed_count = created, updated, failed
-    run.save()
-    return run

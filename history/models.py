@@ -3,9 +3,10 @@ Field history: one record per change to a candidate or an interview, kept after 
 
 A record says when, who (the user, or none for the system), through what (API, admin, command,
 import), what happened (created, updated, deleted) and, per changed field, its old and new
-value as the API writes them. Records are written by the services in the same transaction as
-the change. Erasing a person nulls their personal values in every record about them
-(`history.services.history_erase`); the record, its time and the other values stay.
+value as the API writes them. Records are derived from the services' statements of what changed
+(`history.services.HistoryHandler`), in the same transaction as the change. Erasing a person
+nulls their personal values in every record about them; the record, its time and the other
+values stay. A record about an interview follows the interview to its current candidate.
 """
 
 from django.conf import settings
@@ -13,28 +14,14 @@ from django.db import models
 from django.utils import timezone
 
 from candidates.models import Candidate, Status
+from recruitos.changes import Action, Via
 
 
 class Subject(models.TextChoices):
-    """What a record is about."""
+    """What a record is about (the entity's name, `recruitos.entities`)."""
 
     CANDIDATE = "candidate", "Candidate"
     INTERVIEW = "interview", "Interview"
-
-
-class Action(models.TextChoices):
-    CREATED = "created", "Created"
-    UPDATED = "updated", "Updated"
-    DELETED = "deleted", "Deleted"
-
-
-class Via(models.TextChoices):
-    """The interface the change came through."""
-
-    API = "api", "API"
-    ADMIN = "admin", "Admin"
-    COMMAND = "command", "Command"
-    IMPORT = "import", "Import"
 
 
 class HistoryRecordQuerySet(models.QuerySet):

@@ -1,138 +1,103 @@
 """
-Writing history: the records the candidate and interview services store with each change, in
-the same transaction, and erasing a person's values from them.
+History from the services' statements of what changed (`recruitos.changes`): one record per
+change of a candidate or an interview, in the change's own transaction, and the erasure of a
+person's values from the records about them.
 
-A record's `changes` hold the API's fields (`lastUpdated`, which every change moves, and the
-interview's computed columns aside) as `{"field": {"from": old, "to": new}}`, values as the API
-writes them. Erasure keeps the keys and nulls the values, so the fact that a field changed,
-and when, stays.
+A record's `changes` hold the fields history records (`recruitos.entities`: `lastUpdated`, which
+every change moves, and the id aside) as `{"field": {"from": old, "to": new}}`, values as the API
+writes them. Erasure keeps the keys and nulls the values, so the fact that a field changed, and
+when, stays.
 """
 
 import datetime
-from collections.abc import Iterable
-from functools import cache
+from collections import defaultdict
 
 from django.db import models
-from django.utils import timezone
 
-from candidates.models import Candidate
-from history.models import Action, HistoryRecord, Subject, Via
-from interviews.models import Interview
+from history.models import HistoryRecord, Subject
+from recruitos import entities
+from recruitos.changes import Action, Change, Handler
 from recruitos.dates import utc_text
 
-#: A person's values: erased from history with them. Everything else (status, phase, source,
-#: position, skills, experience, dates, the interview's type, time, interviewer and rating) stays.
-PERSONAL = {
-    Subject.CANDIDATE: frozenset({"first_name", "last_name", "email", "phone", "notes", "resume_url", "linkedin_url"}),
-    Subject.INTERVIEW: frozenset({"notes"}),
-}
 ERASED = {"from": None, "to": None}
-SUBJECTS = {Candidate: Subject.CANDIDATE, Interview: Subject.INTERVIEW}
-#: Fields no record shows: bookkeeping every change moves.
-UNRECORDED = {"id", "last_updated"}
 
 
-@cache
-def recorded_fields(model: type[models.Model]) -> tuple[str, ...]:
-    """The columns behind the API's fields of `model` that history records (`candidate_id` for the candidate)."""
-    from candidates.serializers import CandidateSerializer
-    from interviews.serializers import InterviewSerializer
+class HistoryHandler(Handler):
+    """Registered by the history app: a record for each change of what it follows."""
 
-    serializer = {Candidate: CandidateSerializer, Interview: InterviewSerializer}[model]()
-    columns = (model._meta.get_field(field.source).attname for field in serializer.fields.values())
-    return tuple(column for column in columns if column not in UNRECORDED)
+    def rows(self, changes: list[Change]) -> list:
+        rows = []
+        for change in changes:
+            if change.instance is None or change.entity.name not in Subject.values:
+                continue
+            if (record := record_of(change)) is not None:
+                links = ("object_id", "candidate") if change.entity.is_person() else ("object_id",)
+                rows.append((record, links))
+        return rows
+
+    def stored(self, changes: list[Change], rows: list) -> None:
+        """Records about an interview that moved follow it; an erased person's values leave every record."""
+        moved_to = defaultdict(list)
+        for change in changes:
+            if change.entity.name == Subject.INTERVIEW and change.moved("candidate_id"):
+                moved_to[change.fields["candidate_id"][1]].append(change.instance.pk)
+        for candidate_id, interview_ids in moved_to.items():
+            HistoryRecord.objects.filter(subject=Subject.INTERVIEW, object_id__in=interview_ids).update(
+                candidate_id=candidate_id
+            )
+        if erased := {change.person for change in changes if change.erase}:
+            history_erase(candidate_ids=sorted(erased))
 
 
-def created(instance, *, actor=None, via: Via, at: datetime.datetime | None = None) -> HistoryRecord:
-    """The record of a new candidate or interview (not yet saved): every field it was given."""
-    values = {column: _value(getattr(instance, column)) for column in recorded_fields(type(instance))}
-    changes = {column: {"from": None, "to": value} for column, value in values.items() if value not in (None, "")}
-    record = _record(instance, Action.CREATED, changes, actor, via, at)
-    if record.subject == Subject.CANDIDATE:
-        record.status = instance.status
-    return record
-
-
-def updated(
-    instance,
-    old: dict,
-    *,
-    actor=None,
-    via: Via,
-    entered: datetime.datetime | None = None,
-    at: datetime.datetime | None = None,
-) -> HistoryRecord | None:
-    """
-    The record of a change (not yet saved) at `at` (default now), from `old` ({field: value
-    before}, as `recruitos.services.apply_changes` returns it); None when no recorded field
-    changed. A status move also notes the status left and, when `entered` (the candidate's
-    `status_since` before the move) is known, how long the candidate was in it.
-    """
-    columns = recorded_fields(type(instance))
+def record_of(change: Change) -> HistoryRecord | None:
+    """The record of one change (not yet saved); None when no field history records changed."""
+    entity = change.entity
+    erase = entity.personal if change.erase else frozenset()
     changes = {}
-    for name, before in old.items():
-        column = instance._meta.get_field(name).attname
-        if column in columns:
-            before = before.pk if isinstance(before, models.Model) else before
-            changes[column] = {"from": _value(before), "to": _value(getattr(instance, column))}
-    if not changes:
+    for column, (before, after) in change.fields.items():
+        kept = after if change.action == Action.CREATED else before  # what a creation or deletion shows
+        if column not in entity.recorded or (change.action != Action.UPDATED and kept in (None, "")):
+            continue
+        changes[column] = ERASED if column in erase else {"from": _value(before), "to": _value(after)}
+    if not changes and change.action == Action.UPDATED:
         return None
-    record = _record(instance, Action.UPDATED, changes, actor, via, at)
-    if record.subject == Subject.CANDIDATE and "status" in changes:
-        record.status, record.left_status = instance.status, old["status"]
-        if entered is not None:
-            record.time_in_left_status = record.at - entered
+    record = HistoryRecord(
+        subject=entity.name,
+        object_id=change.instance.pk,
+        candidate_id=entity.person(change.instance),
+        actor=change.actor,
+        via=change.via,
+        action=change.action,
+        changes=changes,
+        at=change.at,
+    )
+    if entity.name == Subject.CANDIDATE:
+        _stage_facts(record, change)
     return record
 
 
-def deleted(instance, *, actor=None, via: Via, erase: bool = False) -> HistoryRecord:
-    """The record of a deletion (not yet saved): the last values, the person's nulled when `erase`."""
-    subject = SUBJECTS[type(instance)]
-    changes = {}
-    for column in recorded_fields(type(instance)):
-        value = _value(getattr(instance, column))
-        if value not in (None, ""):
-            changes[column] = ERASED if erase and column in PERSONAL[subject] else {"from": value, "to": None}
-    return _record(instance, Action.DELETED, changes, actor, via)
-
-
-def history_save(records: Iterable[HistoryRecord | None]) -> None:
-    """Store records (None ones skipped) in one statement."""
-    HistoryRecord.objects.bulk_create([record for record in records if record is not None])
+def _stage_facts(record: HistoryRecord, change: Change) -> None:
+    """For the pipeline report: the status entered, and on a move the status left and the time spent in it."""
+    if change.action == Action.CREATED:
+        record.status = change.fields["status"][1]
+    elif change.action == Action.UPDATED and change.moved("status"):
+        record.left_status, record.status = change.fields["status"]
+        if change.entered is not None:
+            record.time_in_left_status = change.at - change.entered
 
 
 def history_erase(*, candidate_ids: list[int]) -> int:
     """Null the personal values in every record about these candidates or their interviews; how many changed."""
+    personal = {subject: entities.named(subject).personal for subject in Subject.values}
     records = HistoryRecord.objects.filter(candidate_id__in=candidate_ids).only("subject", "changes")
     erased = []
     for record in records.iterator(chunk_size=2000):
-        personal = PERSONAL[record.subject].intersection(record.changes)
-        if any(record.changes[name] != ERASED for name in personal):
-            record.changes.update(dict.fromkeys(personal, ERASED))
+        found = personal[record.subject].intersection(record.changes)
+        if any(record.changes[name] != ERASED for name in found):
+            record.changes.update(dict.fromkeys(found, ERASED))
             erased.append(record)
     HistoryRecord.objects.bulk_update(erased, ["changes"], batch_size=500)
     return len(erased)
-
-
-def history_reassign(*, from_candidate_ids: list[int], to: Candidate) -> int:
-    """Interviews of merged duplicates are now `to`'s: so is their history."""
-    return HistoryRecord.objects.filter(subject=Subject.INTERVIEW, candidate_id__in=from_candidate_ids).update(
-        candidate=to
-    )
-
-
-def _record(instance, action: Action, changes: dict, actor, via: Via, at=None) -> HistoryRecord:
-    subject = SUBJECTS[type(instance)]
-    return HistoryRecord(
-        subject=subject,
-        object_id=instance.pk,
-        candidate_id=instance.pk if subject == Subject.CANDIDATE else instance.candidate_id,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        via=via,
-        action=action,
-        changes=changes,
-        at=at or timezone.now(),
-    )
 
 
 def _value(value):

@@ -1,6 +1,8 @@
 """
-An import job: a file of candidates waiting for, or going through, the same import as
-`manage.py import_candidates`, in the background (`imports.tasks.run_import`).
+An import job: a file of candidates waiting for, or going through, the import (`imports.tasks`):
+in the background when the API or the admin queued it, at once when `manage.py import_candidates`
+runs it. Its start and its end are stated as changes (`recruitos.changes`), from which the
+dashboard keeps its sync runs and webhooks send `import.finished`.
 
 Its progress is written in the same transaction as each batch of rows, so a job that a dead
 worker left is resumed after the last batch written, with its counts exact.
@@ -10,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from dashboard.models import SyncRun
+from recruitos.changes import Via
 
 #: How many row errors a job keeps (and the API shows); it counts them all.
 KEPT_ERRORS = 100
@@ -46,7 +48,7 @@ class ImportJob(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    sync_run = models.ForeignKey(SyncRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    via = models.CharField(max_length=10, choices=Via.choices, default=Via.API, help_text="Who started it: how.")
 
     class Meta:
         ordering = ["-created_at", "-id"]

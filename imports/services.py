@@ -1,4 +1,7 @@
-"""Queuing an import: the file is stored where every worker can read it, then the job is queued."""
+"""
+Starting an import: queued for a runner (the file stored where every worker can read it), or
+run at once in this process (`manage.py import_candidates`). Either way it is an import job.
+"""
 
 import io
 import uuid
@@ -6,8 +9,10 @@ import uuid
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from candidates.imports import read_rows
+from imports.importer import read_rows
 from imports.models import ImportJob
+from imports.tasks import claim, execute, run_import
+from recruitos.changes import Via
 
 #: How much of a file is read before it is queued, to refuse one that cannot be an import at once.
 HEAD_BYTES = 65_536
@@ -23,13 +28,11 @@ def check_file(file, name: str) -> None:
     next(iter(read_rows(io.BytesIO(head), name)), None)
 
 
-def import_queue(*, file, name: str, dry_run: bool = False, actor=None) -> ImportJob:
+def import_queue(*, file, name: str, dry_run: bool = False, actor=None, via: Via = Via.API) -> ImportJob:
     """
     Store the file and queue its import; the job runs once the caller's transaction commits.
     ImportFileError (nothing stored) when the file cannot be read as an import.
     """
-    from imports.tasks import run_import
-
     check_file(file, name)
     suffix = name.rsplit(".", 1)[-1].lower()
     stored = default_storage.save(f"imports/{uuid.uuid4().hex}.{suffix}", file)
@@ -40,6 +43,7 @@ def import_queue(*, file, name: str, dry_run: bool = False, actor=None) -> Impor
             stored_file=stored,
             dry_run=dry_run,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
+            via=via,
         )
     except BaseException:
         default_storage.delete(stored)
@@ -47,3 +51,17 @@ def import_queue(*, file, name: str, dry_run: bool = False, actor=None) -> Impor
     # robust: if the queue is down, the job waits in the database for the sweeper instead of failing the request
     transaction.on_commit(lambda: run_import.enqueue(job.pk), robust=True)
     return job
+
+
+def import_here(
+    file, name: str, *, dry_run: bool = False, batch_size: int = 1000, on_error=None, progress=iter
+) -> ImportJob:
+    """
+    Import a local file in this process, as a job that ends before this returns (nothing stored:
+    the file is read where it is). ImportFileError (no job) when it cannot be an import at all.
+    """
+    check_file(file, name)
+    size = file.seek(0, io.SEEK_END)
+    file.seek(0)
+    job = ImportJob.objects.create(file_name=name[-255:], file_size=size, dry_run=dry_run, via=Via.COMMAND)
+    return execute(claim(job.pk), file, batch_size=batch_size, on_error=on_error, progress=progress)

@@ -1,9 +1,11 @@
 """
-The import job and its sweep.
+Import jobs: claimed, run to their end, and swept.
 
-A worker claims a job in the database before running it, so a job queued twice runs once; it
-writes its progress with each batch, and a job whose worker stopped reporting for
-JOB_STALE_SECONDS is claimed again and resumed after its last written batch.
+A runner claims a job in the database before running it, so a job queued twice runs once; it
+writes its progress with each batch, and a job whose runner stopped reporting for
+JOB_STALE_SECONDS is claimed again and resumed after its last written batch. A job's start (its
+first claim) and its end are stated as changes (`recruitos.changes`) in the same transaction as
+the job's own row.
 """
 
 import logging
@@ -18,51 +20,67 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_tasks import task
 
-from candidates.imports import CandidateImporter, ImportFileError, ImportResult, ignored_fields, read_rows
-from dashboard.services import sync_run_fail, sync_run_finish, sync_run_start
+from imports.importer import CandidateImporter, ImportFileError, ImportResult, ignored_fields, read_rows
 from imports.models import KEPT_ERRORS, ImportJob, ImportStatus
-from jobs.backends import fresh_connections
+from recruitos import changes
+from recruitos.tasks import fresh_connections
 
 logger = logging.getLogger(__name__)
+INTERNAL_ERROR = "The import stopped on an internal error; the rows before it are written."
 
 
 @task(queue_name="imports")
 def run_import(job_id: int) -> None:
-    """Run (or resume) import job `job_id`, unless another worker holds it or it has ended."""
+    """Run (or resume) import job `job_id` from its stored file, unless another runner holds it or it has ended."""
     fresh_connections()
-    if not _claim(job_id):
-        return
-    job = ImportJob.objects.get(pk=job_id)
     try:
-        _run(job)
-    except ImportFileError as exc:
-        _end(job, ImportStatus.FAILED, error=str(exc))
-    except Exception:
-        logger.exception("import job %s failed", job_id)
-        _end(job, ImportStatus.FAILED, error="The import stopped on an internal error; the rows before it are written.")
+        if (job := claim(job_id)) is not None:
+            with default_storage.open(job.stored_file, "rb") as file:
+                execute(job, file)
     finally:
         fresh_connections()
 
 
-def _claim(job_id: int) -> bool:
+@transaction.atomic
+def claim(job_id: int) -> ImportJob | None:
+    """Job `job_id`, taken for this runner if it is queued or its runner stopped reporting; else None."""
     now = timezone.now()
     stale = now - timedelta(seconds=settings.JOB_STALE_SECONDS)
     claimable = Q(status=ImportStatus.QUEUED) | Q(status=ImportStatus.RUNNING, heartbeat_at__lt=stale)
-    return (
-        ImportJob.objects.filter(claimable, pk=job_id).update(
-            status=ImportStatus.RUNNING,
-            heartbeat_at=now,
-            started_at=Coalesce("started_at", now),
-            attempts=F("attempts") + 1,
-        )
-        == 1
+    taken = ImportJob.objects.filter(claimable, pk=job_id).update(
+        status=ImportStatus.RUNNING,
+        heartbeat_at=now,
+        started_at=Coalesce("started_at", now),
+        attempts=F("attempts") + 1,
     )
+    if not taken:
+        return None
+    job = ImportJob.objects.get(pk=job_id)
+    if job.attempts == 1:  # its first run: the import has started
+        changes.record([changes.updated(job, {"status": ImportStatus.QUEUED}, actor=job.actor, via=job.via, at=now)])
+    return job
 
 
-def _run(job: ImportJob) -> None:
-    if not job.dry_run and job.sync_run_id is None:
-        job.sync_run = sync_run_start(source=job.file_name)
-        job.save(update_fields=["sync_run"])
+def execute(job: ImportJob, file, *, batch_size: int = 1000, on_error=None, progress=iter) -> ImportJob:
+    """
+    Import `file` for the claimed `job`, going on after its last written batch, to its end:
+    succeeded, or failed with the reason (`job.error`). `on_error(RowError)` hears of each bad
+    row besides the job; `progress` wraps the rows (a progress bar).
+    """
+    try:
+        _run(job, file, batch_size, on_error, progress)
+    except ImportFileError as exc:
+        return _end(job, ImportStatus.FAILED, error=str(exc))
+    except BaseException as exc:
+        logger.exception("import job %s failed", job.pk)
+        _end(job, ImportStatus.FAILED, error=INTERNAL_ERROR)
+        if not isinstance(exc, Exception):
+            raise  # an interrupted command stops
+        return job
+    return _end(job, ImportStatus.SUCCEEDED)
+
+
+def _run(job: ImportJob, file, batch_size: int, on_error, progress) -> None:
     errors = list(job.errors)
     result = ImportResult(
         rows=job.processed,
@@ -73,10 +91,12 @@ def _run(job: ImportJob) -> None:
     )
 
     def keep(error) -> None:
+        if on_error is not None:
+            on_error(error)
         if len(errors) < KEPT_ERRORS:
             errors.append({"line": error.line, "field": error.field, "message": error.message})
 
-    def progress(counts: ImportResult) -> None:
+    def written(counts: ImportResult) -> None:
         # In the batch's own transaction: the job says exactly what is written.
         ImportJob.objects.filter(pk=job.pk).update(
             processed=counts.rows,
@@ -90,13 +110,10 @@ def _run(job: ImportJob) -> None:
         )
 
     importer = CandidateImporter(
-        dry_run=job.dry_run, on_error=keep, actor=job.actor, result=result, after_batch=progress
+        dry_run=job.dry_run, batch_size=batch_size, on_error=keep, actor=job.actor, result=result, after_batch=written
     )
-    with default_storage.open(job.stored_file, "rb") as file:
-        rows = islice(read_rows(file, job.file_name), job.processed, None)  # a resumed job goes on after its last batch
-        importer.run(ignored_fields(rows, keep))
-    job.refresh_from_db()
-    _end(job, ImportStatus.SUCCEEDED)
+    rows = islice(read_rows(file, job.file_name), job.processed, None)  # a resumed job goes on after its last batch
+    importer.run(progress(ignored_fields(rows, keep)))
 
 
 def _position(file, size: int) -> int:
@@ -108,27 +125,20 @@ def _position(file, size: int) -> int:
 
 
 @transaction.atomic
-def _end(job: ImportJob, status: ImportStatus, *, error: str = "") -> None:
-    """Finish the job, its sync run and the feed's entry together; the file goes."""
-    from webhooks.outbox import import_finished
-
+def _end(job: ImportJob, status: ImportStatus, *, error: str = "") -> ImportJob:
+    """Finish the job with what it means (its sync run, the feed's entry, `import.finished`); the file goes."""
     job.refresh_from_db()
-    job.status, job.error, job.finished_at = status, error, timezone.now()
-    job.save(update_fields=["status", "error", "finished_at"])
-    if job.sync_run is not None:
-        counts = {"created": job.created_count, "updated": job.updated_count, "failed": job.failed_count}
-        if status == ImportStatus.SUCCEEDED:
-            sync_run_finish(run=job.sync_run, **counts)
-        else:
-            sync_run_fail(run=job.sync_run, error=error, **counts)
-    import_finished(job)
+    started = job.status
     stored, job.stored_file = job.stored_file, ""
-    job.save(update_fields=["stored_file"])
+    job.status, job.error, job.finished_at = status, error, timezone.now()
+    job.save(update_fields=["status", "error", "finished_at", "stored_file"])
+    changes.record([changes.updated(job, {"status": started}, actor=job.actor, via=job.via, at=job.finished_at)])
     transaction.on_commit(lambda: stored and default_storage.delete(stored))
+    return job
 
 
 def sweep() -> None:
-    """Queue again the jobs nobody runs: queued ones the queue lost, running ones whose worker died."""
+    """Queue again the jobs nobody runs: queued ones the queue lost, running ones whose runner died."""
     now = timezone.now()
     stale = now - timedelta(seconds=settings.JOB_STALE_SECONDS)
     lost = ImportJob.objects.filter(

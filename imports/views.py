@@ -8,7 +8,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from candidates.imports import ImportFileError
+from imports.importer import ImportFileError
 from imports.models import ImportJob
 from imports.parsers import JSONArrayFile, JSONArrayParser
 from imports.serializers import DryRunQuerySerializer, ImportJobSerializer, ImportUploadSerializer
@@ -57,7 +57,7 @@ class ImportViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
     )
     def create(self, request):
         data = request.data  # parsed here: a file over IMPORT_MAX_BYTES is left out, and the request marked
-        if getattr(request._request, "upload_too_large", False):
+        if getattr(request, "upload_too_large", False):  # DRF's Request hands on what Django's request holds
             raise RequestTooLarge(f"The file is larger than {settings.IMPORT_MAX_BYTES} bytes.")
         if isinstance(data, JSONArrayFile):
             query = DryRunQuerySerializer(data=request.query_params)

@@ -2,15 +2,14 @@
 
 from django.contrib import admin
 
-from history.admin import HistoryAdminMixin
-from history.models import Via
 from interviews.models import Interview, InterviewStatus
 from interviews.services import interview_create, interview_delete, interview_update
 from recruitos.admin import EstimatedCountPaginator, ServiceModelAdmin
+from recruitos.changes import Via
 
 
 @admin.register(Interview)
-class InterviewAdmin(HistoryAdminMixin, ServiceModelAdmin):
+class InterviewAdmin(ServiceModelAdmin):
     """Interviews; every save, action and delete goes through the interview services."""
 
     list_display = ["candidate", "type", "scheduled_date", "duration", "interviewer", "status", "rating"]

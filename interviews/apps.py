@@ -9,5 +9,18 @@ class InterviewsConfig(AppConfig):
 
     def ready(self):
         from interviews.availability import check_working_hours
+        from interviews.events import interview_events
+        from interviews.models import INTERVIEW_FIELDS, Interview
+        from recruitos import entities
 
         checks.register(check_working_hours)
+        entities.register(
+            entities.Entity(
+                "interview",
+                Interview,
+                INTERVIEW_FIELDS,
+                events=interview_events,
+                serializer="interviews.serializers.InterviewSerializer",
+                person="candidate_id",
+            )
+        )

@@ -4,7 +4,8 @@ interviews may not overlap for one interviewer (`interviewer_key`) nor for one c
 
 The services, the model's validation (the admin's form errors) and the merge of candidates ask
 `clash_error`; `overlaps` finds the clashes already stored, for `find_interview_conflicts` and the
-migration that adds the database's constraints.
+migration that adds the database's constraints. The model validates with these, so they read
+interviews through the querysets and instances they are given rather than import the model.
 """
 
 import datetime
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from interviews.models import MAX_DURATION_MINUTES, Interview, InterviewStatus, interviewer_key
+from interviews.choices import MAX_DURATION_MINUTES, InterviewStatus, interviewer_key
 from recruitos.dates import utc_text
 from recruitos.exceptions import Conflict
 
@@ -33,7 +34,7 @@ class Clash:
 
     field: str
     who: str
-    other: Interview
+    other: object  # the Interview in the way
 
     @property
     def message(self) -> str:
@@ -41,7 +42,7 @@ class Clash:
         return f"{self.who} already has an interview from {start} to {end} (interview {self.other.pk})."
 
 
-def clashes(interview: Interview) -> list[Clash]:
+def clashes(interview) -> list[Clash]:
     """The first Scheduled interview that overlaps `interview` for its interviewer, then for its candidate."""
     if interview.status != InterviewStatus.SCHEDULED or None in (interview.scheduled_date, interview.duration):
         return []
@@ -51,7 +52,8 @@ def clashes(interview: Interview) -> list[Clash]:
     if interview.candidate_id:  # a new row on a new candidate's page has none yet
         who |= Q(candidate_id=interview.candidate_id)
     nearby = (
-        Interview.objects.filter(who, status=InterviewStatus.SCHEDULED)
+        type(interview)
+        ._default_manager.filter(who, status=InterviewStatus.SCHEDULED)
         .filter(scheduled_date__gt=start - LONGEST, scheduled_date__lt=end, ends_at__gt=start)
         .exclude(pk=interview.pk)
         .select_related("candidate")
@@ -67,7 +69,7 @@ def clashes(interview: Interview) -> list[Clash]:
     return [found[field] for field in ("scheduled_date", "candidate") if field in found]
 
 
-def clash_error(interview: Interview) -> Conflict | None:
+def clash_error(interview) -> Conflict | None:
     """The 409 (a ValidationError, for forms and commands) that `interview` meets, or None."""
     found = clashes(interview)
     if not found:
@@ -87,13 +89,12 @@ class Overlap:
         return f"{self.shared}: {_described(self.first)} overlaps {_described(self.second)}"
 
 
-def overlaps(interviews=None) -> Iterator[Overlap]:
+def overlaps(interviews) -> Iterator[Overlap]:
     """
-    Every stored overlap among `interviews` (a queryset, of a migration's historical model too; all
-    by default), by interviewer then by candidate, each interview in the way named once (a sweep
-    in time order).
+    Every stored overlap among `interviews` (a queryset, of a migration's historical model too),
+    by interviewer then by candidate, each interview in the way named once (a sweep in time order).
     """
-    scheduled = (Interview.objects.all() if interviews is None else interviews).filter(status=InterviewStatus.SCHEDULED)
+    scheduled = interviews.filter(status=InterviewStatus.SCHEDULED)
     rows = scheduled.order_by("interviewer_key", "scheduled_date", "id").values_list(
         "interviewer_key", "interviewer", "id", "scheduled_date", "ends_at"
     )
@@ -104,9 +105,9 @@ def overlaps(interviews=None) -> Iterator[Overlap]:
     yield from _sweep(((pk, f"candidate {pk}"), row) for pk, *row in rows.iterator())
 
 
-def merge_clash_error(candidate_ids: list[int], name: str) -> Conflict | None:
-    """The Conflict of merging these candidates into one named `name`, if their Scheduled interviews overlap."""
-    scheduled = Interview.objects.filter(candidate_id__in=candidate_ids, status=InterviewStatus.SCHEDULED)
+def merge_clash_error(interviews, name: str) -> Conflict | None:
+    """The Conflict of merging the candidates of `interviews` into one named `name`, if their Scheduled ones overlap."""
+    scheduled = interviews.filter(status=InterviewStatus.SCHEDULED)
     rows = scheduled.order_by("scheduled_date", "id").values_list("id", "scheduled_date", "ends_at")
     overlap = next(_sweep(((None, name), row) for row in rows), None)
     if overlap is None:
@@ -118,7 +119,7 @@ def merge_clash_error(candidate_ids: list[int], name: str) -> Conflict | None:
     return Conflict(CONFLICT, {"candidate": [message]})
 
 
-def rows_clash_error(interviews: list[Interview]) -> ValidationError | None:
+def rows_clash_error(interviews: list) -> ValidationError | None:
     """A form error if two of these interviews of one candidate (rows of one form, not yet saved) overlap."""
     scheduled = [i for i in interviews if i.status == InterviewStatus.SCHEDULED and i.scheduled_date and i.duration]
     rows = sorted((i.scheduled_date, i.computed_end()) for i in scheduled)

@@ -1,7 +1,6 @@
 """The interview: one meeting with a candidate, as the contract's `Interview`."""
 
 import datetime
-import unicodedata
 
 from django.conf import settings
 from django.contrib.postgres.fields import RangeBoundary, RangeOperators
@@ -9,32 +8,17 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from candidates.models import Candidate
+from interviews.choices import MAX_DURATION_MINUTES, InterviewStatus, InterviewType, interviewer_key
+from interviews.clashes import clash_error
 from recruitos.constraints import PostgresExclusionConstraint, TsTzRange
 from recruitos.dates import SupportedMoment
+from recruitos.entities import Field, Fields
 from recruitos.fields import ComputedDateTimeField, ComputedTextField, with_computed_fields
 from recruitos.indexes import CoveringIndex
 from recruitos.text import PlainText
 
-MAX_DURATION_MINUTES = 24 * 60
 #: The time an interview occupies on PostgreSQL: [scheduled_date, ends_at), so back-to-back is no clash.
 TIME_SPAN = TsTzRange("scheduled_date", "ends_at", RangeBoundary())
-
-
-class InterviewType(models.TextChoices):
-    """How the interview is held."""
-
-    PHONE = "Phone", "Phone"
-    VIDEO = "Video", "Video"
-    IN_PERSON = "In-Person", "In-Person"
-    TECHNICAL = "Technical", "Technical"
-
-
-class InterviewStatus(models.TextChoices):
-    """Where the interview stands."""
-
-    SCHEDULED = "Scheduled", "Scheduled"
-    COMPLETED = "Completed", "Completed"
-    CANCELLED = "Cancelled", "Cancelled"
 
 
 class Interview(models.Model):
@@ -121,8 +105,6 @@ class Interview(models.Model):
 
     def validate_constraints(self, exclude=None):
         """Django's checks, then no double booking (the admin shows it as a form error)."""
-        from interviews.clashes import clash_error  # clashes reads interviews
-
         super().validate_constraints(exclude=exclude)
         if exclude and {"scheduled_date", "duration", "status"}.intersection(exclude):
             return  # one of them is invalid (the form says so) or not being set: nothing to compare
@@ -139,12 +121,21 @@ class Interview(models.Model):
         return interviewer_key(self.interviewer)
 
 
-def interviewer_key(name: str) -> str:
-    """
-    Who an interviewer is, for clashes and free time: "Michael Chen", " michael  CHEN " and the
-    name typed with decomposed accents are one person.
-    """
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+#: The interview as the API has it (the contract's `Interview`, in its order): its serializer, list
+#: columns, history, webhook payloads and erasure follow this list.
+INTERVIEW_FIELDS = Fields(
+    [
+        Field("id", recorded=False, read_only=True),
+        Field("candidate_id", source="candidate"),
+        Field("type"),
+        Field("scheduled_date"),
+        Field("duration"),
+        Field("interviewer"),
+        Field("status"),
+        Field("notes", personal=True),
+        Field("rating"),
+    ]
+)
 
 
 class InterviewTally(models.Model):

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from candidates.models import Candidate
-from interviews.models import MAX_DURATION_MINUTES, Interview
+from interviews.models import INTERVIEW_FIELDS, MAX_DURATION_MINUTES, Interview
 from recruitos.dates import DAY_OUT_OF_RANGE, day_in_range
 from recruitos.serializers import ContractModelSerializer
 from recruitos.text import PlainText
@@ -23,11 +23,8 @@ class InterviewSerializer(ContractModelSerializer):
 
     class Meta:
         model = Interview
-        fields = [
-            "id", "candidate_id", "type", "scheduled_date", "duration", "interviewer", "status",
-            "notes", "rating",
-        ]  # fmt: skip
-        read_only_fields = ["id"]
+        fields = INTERVIEW_FIELDS.names()
+        read_only_fields = INTERVIEW_FIELDS.names(read_only=True)
 
 
 class AvailabilityQuerySerializer(serializers.Serializer):

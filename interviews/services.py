@@ -1,7 +1,8 @@
 """
 Writes to interviews: the one implementation the API, the admin and the commands call.
 
-Each write, the activity it records and its history record share one transaction. A write that would double-book
+Each write states what it changed (`recruitos.changes`) in its own transaction; history, the
+activity feed and webhook deliveries follow from that statement. A write that would double-book
 an interviewer or a candidate raises `recruitos.exceptions.Conflict` (409): checked inside the
 transaction on every database, and held by exclusion constraints on PostgreSQL, where two
 simultaneous bookings of one slot both pass the check and the later one meets the constraint.
@@ -11,23 +12,12 @@ from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 
-from dashboard.models import ActivityEvent
-from dashboard.services import activity_for
-from history import services as history
-from history.models import Via
 from interviews.clashes import CONSTRAINTS, clash_error
-from interviews.models import CalendarFeed, Interview, InterviewStatus
+from interviews.models import CalendarFeed, Interview
+from recruitos import changes
+from recruitos.changes import Via
 from recruitos.services import apply_changes, lock_for_update, violated_constraint
-from recruitos.sql import insert_rows
-from webhooks import outbox
 
-STATUS_EVENTS = {
-    InterviewStatus.SCHEDULED: ActivityEvent.SCHEDULED,
-    InterviewStatus.COMPLETED: ActivityEvent.COMPLETED,
-    InterviewStatus.CANCELLED: ActivityEvent.CANCELLED,
-}
-#: Changes a calendar must show again: the event's SEQUENCE grows with each.
-RESCHEDULING = {"scheduled_date", "duration", "status"}
 #: Writes that meet the exclusion constraint, then find nothing in the way, try again this often.
 RACE_ATTEMPTS = 3
 
@@ -39,45 +29,31 @@ def interview_create(*, data: dict, actor=None, via: Via = Via.COMMAND) -> Inter
 
 
 def interview_update(*, instance: Interview, data: dict, actor=None, via: Via = Via.COMMAND) -> Interview:
-    """Write the fields of `data` that change; a new time or status goes to the feed. Conflict on a clash."""
+    """Write the fields of `data` that change; Conflict on a clash. A change with an event moves its SEQUENCE."""
     return _refusing_clashes(instance, lambda: _update(instance, data, actor, via), data)
 
 
 @transaction.atomic
 def _create(interview: Interview, actor, via: Via) -> Interview:
     _check(interview)
-    interview.save()
-    deliveries = outbox.deliveries([outbox.Event(outbox.INTERVIEW_STATUS_EVENTS[interview.status], interview)])
-    insert_rows(
-        [
-            _entry(interview, STATUS_EVENTS[interview.status], actor),
-            history.created(interview, actor=actor, via=via),
-            *deliveries,
-        ]
-    )
-    outbox.queue_after_commit(deliveries)
+    changes.create(interview, changes.created(interview, actor=actor, via=via))
     return interview
 
 
 @transaction.atomic
 def _update(instance: Interview, data: dict, actor, via: Via) -> Interview:
     interview = lock_for_update(instance)
-    changed = apply_changes(interview, data)
-    if not changed:
+    before = apply_changes(interview, data)
+    if not before:
         return interview
     _check(interview)
-    if RESCHEDULING.intersection(changed):
+    change = changes.updated(interview, before, actor=actor, via=via)
+    fields = list(before)
+    if change.events:  # a new time or status: calendars show the event again
         interview.sequence += 1
-        changed["sequence"] = None
-    interview.save(update_fields=list(changed))
-    rows = [history.updated(interview, changed, actor=actor, via=via)]
-    if "scheduled_date" in changed and interview.status == InterviewStatus.SCHEDULED:
-        rows.append(_entry(interview, ActivityEvent.RESCHEDULED, actor))
-    elif "status" in changed:
-        rows.append(_entry(interview, STATUS_EVENTS[interview.status], actor))
-    deliveries = outbox.deliveries(outbox.interview_changes(interview, changed))
-    insert_rows([*(row for row in rows if row is not None), *deliveries])  # one statement on PostgreSQL
-    outbox.queue_after_commit(deliveries)
+        fields.append("sequence")
+    interview.save(update_fields=fields)
+    changes.record([change])  # one statement on PostgreSQL
     return interview
 
 
@@ -85,7 +61,7 @@ def _update(instance: Interview, data: dict, actor, via: Via) -> Interview:
 def interview_delete(*, instance: Interview, actor=None, via: Via = Via.COMMAND) -> None:
     """Delete an interview, locked first as `candidate_delete` explains; DoesNotExist if it is gone."""
     interview = lock_for_update(instance)
-    history.history_save([history.deleted(interview, actor=actor, via=via)])
+    changes.record([changes.deleted(interview, actor=actor, via=via)])
     interview.delete()
 
 
@@ -119,12 +95,6 @@ def _attempted(interview: Interview, data: dict | None) -> Interview:
     attempted = Interview.objects.get(pk=interview.pk)
     apply_changes(attempted, data)
     return attempted
-
-
-def _entry(interview: Interview, event: ActivityEvent, actor):
-    """The feed's entry about the interview (not yet saved)."""
-    rating = str(interview.rating) if event == ActivityEvent.COMPLETED and interview.rating else ""
-    return activity_for(event=event, candidate=interview.candidate, interview=interview, detail=rating, actor=actor)
 
 
 @transaction.atomic

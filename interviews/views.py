@@ -14,7 +14,6 @@ from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from history.views import HistoryMixin
 from interviews.availability import free_windows
 from interviews.calendars import calendar_of, feed_interviews, feed_owner, feed_token
 from interviews.filtersets import InterviewFilterSet
@@ -41,7 +40,7 @@ WRITE_ERRORS = errors(400, 409, *SIGNED_IN)
     update=extend_schema(responses={200: InterviewSerializer, **WRITE_ERRORS, **errors(404)}),
     partial_update=extend_schema(responses={200: InterviewSerializer, **WRITE_ERRORS, **errors(404)}),
 )
-class InterviewViewSet(HistoryMixin, ServiceModelViewSet):
+class InterviewViewSet(ServiceModelViewSet):
     """Interviews in `scheduledDate` order (then id), filtered by candidate, day, status, interviewer."""
 
     queryset = Interview.objects.order_by("scheduled_date", "id")

@@ -4,15 +4,20 @@ them (`make run` on SQLite, no Redis), so the two-command start needs no worker 
 
 django-tasks ships a backend that runs a job at once, in the caller (`ImmediateBackend`), and
 backends for real queues (RQ: `django_tasks_rq`); none that runs it beside the caller. This
-is the immediate backend handed to a small thread pool: the request that queued a job answers
-at once and the job's progress can be watched. Jobs keep their state in the database, so one
-lost with its process is picked up again by the sweeper (`jobs.sweep`) when the app next runs.
+hands `ImmediateBackend.enqueue` (its public entry) to a small thread pool: the request that
+queued a job answers at once and the job's progress can be watched. Jobs keep their state in
+the database, so one lost with its process is picked up again by the sweeper (`jobs.sweep`)
+when the app next runs.
 """
 
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from django.db import connections
 from django_tasks.backends.immediate import ImmediateBackend
+from django_tasks.base import TaskResult, TaskResultStatus
+
+from recruitos.tasks import fresh_connections
 
 
 class ThreadBackend(ImmediateBackend):
@@ -20,24 +25,23 @@ class ThreadBackend(ImmediateBackend):
 
     def __init__(self, alias: str, params: dict):
         super().__init__(alias, params)
-        self._pool = ThreadPoolExecutor(max_workers=self.options.get("THREADS", 2), thread_name_prefix=f"tasks-{alias}")
+        self.threads = ThreadPoolExecutor(
+            max_workers=self.options.get("THREADS", 2), thread_name_prefix=f"tasks-{alias}"
+        )
 
-    def _execute_task(self, task_result) -> None:
-        self._pool.submit(self._run, task_result)
+    def enqueue(self, task, args, kwargs) -> TaskResult:
+        """Run the task on a thread; the result says it is waiting (its outcome is in the database the job writes)."""
+        self.validate_task(task)
+        self.threads.submit(self.run, task, args, kwargs)
+        return TaskResult(
+            task=task, id=uuid.uuid4().hex, status=TaskResultStatus.READY, enqueued_at=None, started_at=None,
+            last_attempted_at=None, finished_at=None, args=args, kwargs=kwargs, backend=self.alias, errors=[],
+            worker_ids=[],
+        )  # fmt: skip
 
-    def _run(self, task_result) -> None:
+    def run(self, task, args, kwargs) -> None:
         fresh_connections()
         try:
-            super()._execute_task(task_result)
+            super().enqueue(task, args, kwargs)
         finally:
             connections.close_all()  # this thread's own connections
-
-
-def fresh_connections() -> None:
-    """
-    Before and after a job, as Django does around a request: drop database connections that are
-    broken or past CONN_MAX_AGE. Not inside a transaction (a job run at once, inside its caller's).
-    """
-    for connection in connections.all(initialized_only=True):
-        if not connection.in_atomic_block:
-            connection.close_if_unusable_or_obsolete()

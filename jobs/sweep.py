@@ -14,7 +14,7 @@ import threading
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from jobs.backends import fresh_connections
+from recruitos.tasks import fresh_connections
 
 logger = logging.getLogger(__name__)
 _started = threading.Lock()

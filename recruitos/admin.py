@@ -2,14 +2,17 @@
 The back office's shared admin classes.
 
 Saving and deleting in the admin, inlines included, goes through the same service
-functions as the API, so validation, `lastUpdated` handling and activity records are one
-implementation for both.
+functions as the API, so validation, `lastUpdated` handling and what a change means are one
+implementation for both. Apps add read-only panels to other apps' change pages (`add_panel`)
+without those apps knowing them.
 """
+
+from collections import defaultdict
 
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import IS_FACETS_VAR, IS_POPUP_VAR, ORDER_VAR, PAGE_VAR, TO_FIELD_VAR, ChangeList
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import connection, models
@@ -17,22 +20,26 @@ from django.db.models import Value
 from django.db.models.functions import Concat
 from django.utils.functional import cached_property
 
-from history.models import Via
+from recruitos.changes import Handler, Via
 
 #: Below this many rows an exact count is cheap, and exactness wins.
 ESTIMATE_ABOVE = 10_000
+#: The admin list's query parameters that do not filter it.
+NOT_FILTERS = {PAGE_VAR, ORDER_VAR, IS_POPUP_VAR, TO_FIELD_VAR, IS_FACETS_VAR}
 
 
 class EstimatedCountPaginator(Paginator):
     """
     A paginator that does not count a whole large table on every page load: on PostgreSQL,
-    an unfiltered list takes the planner's row estimate; filtered lists count exactly.
+    an unfiltered list (`unfiltered`, from the request: no filter, no search) takes the
+    planner's row estimate; filtered lists count exactly.
     """
+
+    unfiltered = False
 
     @cached_property
     def count(self):
-        query = getattr(self.object_list, "query", None)
-        if connection.vendor == "postgresql" and query is not None and not query.where:
+        if connection.vendor == "postgresql" and self.unfiltered and hasattr(self.object_list, "model"):
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
@@ -62,6 +69,15 @@ class EdgeSafeListMixin:
         return EdgeSafeChangeList
 
 
+class EstimatedCountMixin:
+    """For a ModelAdmin whose `paginator` is EstimatedCountPaginator: it learns whether the list is filtered."""
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+        paginator.unfiltered = set(request.GET).issubset(NOT_FILTERS)
+        return paginator
+
+
 def admin_log_forget(model, pks) -> None:
     """
     Erase what the admin's log ("Recent actions", `django_admin_log`) says about these rows: each
@@ -73,6 +89,32 @@ def admin_log_forget(model, pks) -> None:
         content_type=ContentType.objects.get_for_model(model), object_id__in=[str(pk) for pk in pks]
     )
     entries.update(object_repr=Concat(Value(f"{model._meta.verbose_name.capitalize()} "), "object_id"))
+
+
+class ForgetErasedInAdminLog(Handler):
+    """The admin's log forgets how it showed each person whose data a change erases."""
+
+    def wants(self, changes) -> bool:
+        return any(change.erase for change in changes)
+
+    def stored(self, changes, rows) -> None:
+        erased = defaultdict(list)
+        for change in changes:
+            if change.erase and change.entity.is_person():
+                erased[change.model].append(change.instance.pk)
+        for model, pks in erased.items():
+            admin_log_forget(model, pks)
+
+
+_panels: dict[type, list] = defaultdict(list)
+
+
+def add_panel(model, panel) -> None:
+    """
+    Show `panel(obj)` (HTML, titled by `@admin.display(description=…)`) as a read-only field at
+    the end of `model`'s change page in a ServiceModelAdmin; apps add theirs in `AppConfig.ready()`.
+    """
+    _panels[model].append(panel)
 
 
 def _model_data(form, *, changed_only: bool) -> dict:
@@ -90,9 +132,9 @@ class ServiceInline(admin.TabularInline):
     delete_service = None
 
 
-class ServiceModelAdmin(EdgeSafeListMixin, admin.ModelAdmin):
+class ServiceModelAdmin(EdgeSafeListMixin, EstimatedCountMixin, admin.ModelAdmin):
     """
-    A ModelAdmin whose writes call services.
+    A ModelAdmin whose writes call services, and whose change pages show the panels other apps add.
 
     Subclasses set `create_service`, `update_service` and `delete_service` (wrapped in
     `staticmethod`), as on `recruitos.viewsets.ServiceModelViewSet`; so do their
@@ -112,8 +154,13 @@ class ServiceModelAdmin(EdgeSafeListMixin, admin.ModelAdmin):
             )
         else:
             saved = self.create_service(data=_model_data(form, changed_only=False), actor=request.user, via=Via.ADMIN)
-        # The admin goes on using `obj` (log entry, inlines): give it the saved state.
-        obj.__dict__.update(saved.__dict__)
+        # The admin goes on using `obj` (log entry, inlines): give it the saved values.
+        for field in saved._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, *_panels[self.model]] if obj is not None else fields
 
     def delete_model(self, request, obj):
         self.delete_service(instance=obj, actor=request.user, via=Via.ADMIN)
@@ -145,7 +192,7 @@ class ServiceModelAdmin(EdgeSafeListMixin, admin.ModelAdmin):
         return None
 
 
-class ReadOnlyModelAdmin(EdgeSafeListMixin, admin.ModelAdmin):
+class ReadOnlyModelAdmin(EdgeSafeListMixin, EstimatedCountMixin, admin.ModelAdmin):
     """An admin for records that only the application writes: browse, filter, search."""
 
     def has_add_permission(self, request):

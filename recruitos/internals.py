@@ -15,6 +15,11 @@ Django 5.2.19 and 6.1.3, DRF 3.18.3. `recruitos.sql` runs what these compile, wi
   `.auto_field`, `.db_returning_fields`, `Field.pre_save()`: the INSERT that `save()` runs,
   kept per shape (`insert_statement`); psycopg's JSON adapter (`Jsonb.obj`, `.dumps`), to see
   that a compiled JSON parameter is the value given (`_same_value`).
+- The shape of `get_converters()` ({position: (functions, expression)}), each function called
+  as Django calls it (`convert_rows`).
+- What `save()` does around its INSERT: `pre_save`/`post_save` sent with its arguments, the values
+  the database made read back through `Field.get_db_converters()` and `Field.get_col()`, and
+  `Model._state` marked saved (`before_insert`, `after_insert`).
 - DRF fields copied with `copy.copy`, to be bound anew by a serializer (`copy_fields`).
 """
 
@@ -22,6 +27,7 @@ import copy
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery
 from rest_framework.serializers import BaseSerializer
 
@@ -116,6 +122,36 @@ def _own_sql(value) -> str | bool | None:
     if not hasattr(value, "resolve_expression"):
         return None
     return value.sql if type(value) is RawSQL and not value.params else False
+
+
+def convert_rows(rows: list, converters: tuple, connection) -> list[tuple]:
+    """Rows as Django reads them: each value through its column's converters (`compile_select`'s, by position)."""
+    converted = []
+    for row in rows:
+        row = list(row)
+        for position, (functions, expression) in converters:
+            for function in functions:
+                row[position] = function(row[position], expression, connection)
+        converted.append(tuple(row))
+    return converted
+
+
+def before_insert(obj, using: str) -> None:
+    """What `save()` does before a new row's INSERT: `pre_save`, as it sends it."""
+    pre_save.send(sender=type(obj), instance=obj, raw=False, using=using, update_fields=None)
+
+
+def after_insert(obj, returned: list, values: list, connection) -> None:
+    """
+    What `save()` does after a new row's INSERT: the `returned` fields set from the database's
+    `values` (through their converters), the object marked saved in `connection`, `post_save` sent.
+    """
+    for field, value in zip(returned, values, strict=True):
+        for convert in field.get_db_converters(connection):
+            value = convert(value, field.get_col(obj._meta.db_table), connection)
+        setattr(obj, field.attname, value)
+    obj._state.adding, obj._state.db = False, connection.alias
+    post_save.send(sender=type(obj), instance=obj, created=True, update_fields=None, raw=False, using=connection.alias)
 
 
 def copy_fields(fields: dict) -> dict:

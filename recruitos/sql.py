@@ -15,9 +15,8 @@ from contextlib import nullcontext
 from django.db import connections, router, transaction
 from django.db.models import Count, Model, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.signals import post_save, pre_save
 
-from recruitos.internals import compile_select, insert_statement, query_shape
+from recruitos.internals import after_insert, before_insert, compile_select, convert_rows, insert_statement, query_shape
 
 MAX_KEPT = 512  # statements kept per process; an API has a few dozen shapes
 FEW = 200  # split_page(few=True) reads up to this many rows at once
@@ -164,16 +163,13 @@ def run(using, sql, converters, params, low=0, high=None) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    if not converters:
-        return rows
-    converted = []
-    for row in rows:
-        row = list(row)
-        for position, (functions, expression) in converters:
-            for function in functions:
-                row[position] = function(row[position], expression, connection)
-        converted.append(tuple(row))
-    return converted
+    return convert_rows(rows, converters, connection) if converters else rows
+
+
+def can_insert_together(*objs: Model) -> bool:
+    """Whether `insert_together` saves these in one statement: on PostgreSQL, for models saved by `Model.save`."""
+    using = router.db_for_write(type(objs[0]), instance=objs[0])
+    return connections[using].vendor == "postgresql" and all(type(obj).save is Model.save for obj in objs)
 
 
 def insert_together(parent, children: list[tuple[Model, list[str]]], *, savepoint: bool = True) -> None:
@@ -190,7 +186,7 @@ def insert_together(parent, children: list[tuple[Model, list[str]]], *, savepoin
     """
     using = router.db_for_write(type(parent), instance=parent)
     connection = connections[using]
-    if connection.vendor != "postgresql" or any(type(obj).save is not Model.save for obj in _all(parent, children)):
+    if not can_insert_together(*_all(parent, children)):
         with transaction.atomic(using=using):
             parent.save(using=using, force_insert=True)
             for child, links in children:
@@ -198,7 +194,7 @@ def insert_together(parent, children: list[tuple[Model, list[str]]], *, savepoin
                 child.save(using=using, force_insert=True)
         return
     for obj in _all(parent, children):
-        pre_save.send(sender=type(obj), instance=obj, raw=False, using=using, update_fields=None)
+        before_insert(obj, using)
     pk = connection.ops.quote_name(parent._meta.pk.column)
     statements = [insert_statement(parent, connection)]
     for child, links in children:
@@ -218,13 +214,7 @@ def insert_together(parent, children: list[tuple[Model, list[str]]], *, savepoin
     for child, links in children:
         _link(child, links, parent)
     for obj, (_, _, returns) in zip(_all(parent, children), statements, strict=True):
-        for field in returns:
-            value = values.pop(0)
-            for convert in field.get_db_converters(connection):
-                value = convert(value, field.get_col(obj._meta.db_table), connection)
-            setattr(obj, field.attname, value)
-        obj._state.adding, obj._state.db = False, using
-        post_save.send(sender=type(obj), instance=obj, created=True, update_fields=None, raw=False, using=using)
+        after_insert(obj, returns, [values.pop(0) for _ in returns], connection)
 
 
 def insert_rows(rows: list[Model]) -> None:

@@ -4,25 +4,24 @@ from django.conf import settings
 from rest_framework.throttling import UserRateThrottle
 
 
+def rate_setting(value: str) -> str | None:
+    """A rate setting ("1200/minute"), or None where it says there is none ("", "none", "off")."""
+    return None if value.strip().lower() in {"", "none", "off"} else value
+
+
 class KeyRateThrottle(UserRateThrottle):
     """
     At most API_THROTTLE_RATE requests per key's user ("1200/minute"; "none": unlimited).
-    Past it: 429 with a JSON `detail` and `Retry-After`. The rate is read per request, so
-    settings changed at run time (and in tests) take effect.
+    Past it: 429 with a JSON `detail` and `Retry-After`. A throttle is made for each request,
+    which reads the rate then, so settings changed at run time (and in tests) take effect.
     """
 
     scope = "key"
 
-    def __init__(self):
-        pass  # The rate is read in allow_request, not at construction.
+    def get_rate(self):
+        return rate_setting(settings.API_THROTTLE_RATE)
 
     def allow_request(self, request, view):
-        self.rate = self.get_rate()
-        if self.rate is None or request.user is None or not request.user.is_authenticated:
-            return True
-        self.num_requests, self.duration = self.parse_rate(self.rate)
+        if request.user is None or not request.user.is_authenticated:
+            return True  # no key, no session: the authentication's 401 answers it
         return super().allow_request(request, view)
-
-    def get_rate(self):
-        rate = settings.API_THROTTLE_RATE
-        return None if rate.strip().lower() in {"", "none", "off"} else rate

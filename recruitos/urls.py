@@ -14,6 +14,7 @@ from rest_framework.routers import SimpleRouter
 from accounts.views import HomeView, MeView, SignInView
 from candidates.views import CandidateViewSet
 from dashboard.views import ActivityViewSet, DashboardStatsView
+from history.views import CandidateHistoryView, InterviewHistoryView
 from imports.views import ImportViewSet
 from interviews.views import (
     CalendarFeedEventsView,
@@ -57,6 +58,8 @@ urlpatterns = [
     re_path(r"^api/calendar-feed/?$", CalendarFeedView.as_view(), name="calendar-feed"),
     re_path(r"^api/calendar-feed\.ics$", CalendarFeedEventsView.as_view(), name="calendar-feed-events"),
     re_path(r"^api/reports/pipeline/?$", PipelineReportView.as_view(), name="reports-pipeline"),
+    re_path(r"^api/candidates/(?P<pk>[^/]+)/history/?$", CandidateHistoryView.as_view(), name="candidate-history"),
+    re_path(r"^api/interviews/(?P<pk>[^/]+)/history/?$", InterviewHistoryView.as_view(), name="interview-history"),
     path("api/", include(router.urls)),
     re_path(r"^api(?:/[\s\S]*)?$", api_not_found),  # any character, an encoded newline too
 ]

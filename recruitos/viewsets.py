@@ -6,22 +6,23 @@ Writes go through service functions (`<entity>_create`, `<entity>_update`,
 implementation of each rule. PUT is a partial update, as the contract's `*Update` models
 say, and PATCH is accepted the same way.
 
-Lists skip the serializer: they fetch exactly the serializer's fields as plain values and
-hand them to the renderer, which is where a list spent most of its time. The result is
-the serializer's representation (tests hold the two equal). A read by id is DRF's own
-(`get_object`, object permissions, the serializer).
+Lists skip the serializer for its fields that are columns: they fetch exactly those as plain
+values and hand them to the renderer, which is where a list spent most of its time. A field the
+serializer computes (a property, a method field) is computed by the serializer's own field from
+the row read whole (`ListShape`). The result is the serializer's representation (tests hold the
+two equal). A read by id is DRF's own (`get_object`, object permissions, the serializer).
 """
 
 from functools import cache
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, serializers, viewsets
 
-from history.models import Via
+from recruitos.changes import Via
 from recruitos.naming import camel_name, concrete_fields
 from recruitos.pagination import MAX_BIGINT
 from recruitos.renderers import CamelCased
@@ -83,9 +84,9 @@ class ServiceModelViewSet(
 
     def _rows(self, queryset):
         """A lazy list of the queryset's rows as dicts of the serializer's fields, keyed as the API writes them."""
-        names, columns = read_columns(self.get_serializer_class())
         page = getattr(getattr(self, "filterset", None), "page", None)
-        return RowList(queryset, columns, names, count=lambda: self.count_rows(queryset), page=page)
+        shape = list_shape(self.get_serializer_class())
+        return RowList(queryset, shape, count=lambda: self.count_rows(queryset), page=page)
 
     def count_rows(self, queryset) -> int:
         """How many rows match: the FilterSet's own `count()` where it has one (exact, faster), else COUNT."""
@@ -129,20 +130,57 @@ def integer_id(value) -> int:
     return number
 
 
+class ListShape:
+    """
+    How a list reads its serializer's fields: `names` as the API writes them (camelCase), and the
+    `columns` it selects. A field that is a model column is its column's value; one the serializer
+    computes (from a property, a method) makes the list read every column and computes it with the
+    serializer's own field from the row, as the serializer would.
+    """
+
+    def __init__(self, serializer_class):
+        self.model = serializer_class.Meta.model
+        fields = serializer_class().fields
+        self.names = tuple(camel_name(name) for name in fields)
+        plain = [_column(self.model, field) for field in fields.values()]
+        self.computed = {position: field for position, field in enumerate(fields.values()) if plain[position] is None}
+        self.columns = concrete_fields(self.model) if self.computed else tuple(plain)
+        self.positions = [None if column is None else self.columns.index(column) for column in plain]
+
+    def row(self, values, using) -> dict:
+        if not self.computed:
+            return CamelCased(zip(self.names, values, strict=True))
+        instance = self.model.from_db(using, self.columns, values)
+        return CamelCased(
+            (name, _computed(self.computed[position], instance) if at is None else values[at])
+            for position, (name, at) in enumerate(zip(self.names, self.positions, strict=True))
+        )
+
+
 @cache
-def read_columns(serializer_class) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The serializer's field names as the API writes them (camelCase) and the model columns behind them."""
-    model = serializer_class.Meta.model
-    names, columns = [], []
-    for name, field in serializer_class().fields.items():
-        names.append(camel_name(name))
-        columns.append(model._meta.get_field(field.source).attname)
-    return tuple(names), tuple(columns)
+def list_shape(serializer_class) -> ListShape:
+    return ListShape(serializer_class)
+
+
+def _column(model, field) -> str | None:
+    """The column a serializer field reads as it is (None: the serializer computes it)."""
+    if isinstance(field, serializers.SerializerMethodField) or not field.source or "." in field.source:
+        return None
+    try:
+        model_field = model._meta.get_field(field.source)
+    except FieldDoesNotExist:
+        return None
+    return model_field.attname if model_field.concrete else None
+
+
+def _computed(field, instance):
+    attribute = field.get_attribute(instance)
+    return None if attribute is None else field.to_representation(attribute)
 
 
 class RowList:
     """
-    Slices of a queryset's `columns`, each row turned into a dict of `names` as it is read.
+    Slices of a queryset's rows in a `ListShape`, each turned into a dict as it is read.
 
     `page(low, high)`, the paginator's way in, gives a page and the number of matching rows.
     By default that is a slice, and a count unless the slice is the last page; a FilterSet
@@ -150,8 +188,8 @@ class RowList:
     or None for it (a page in an order of its own), is asked first, and declines with None.
     """
 
-    def __init__(self, queryset, columns, names, count, page=None):
-        self.queryset, self.columns, self.names, self._count, self._page = queryset, columns, names, count, page
+    def __init__(self, queryset, shape: ListShape, count, page=None):
+        self.queryset, self.shape, self.columns, self._count, self._page = queryset, shape, shape.columns, count, page
         self.local_time = settings.TIME_ZONE != "UTC"  # DRF writes datetimes in TIME_ZONE
 
     def count(self):
@@ -180,7 +218,7 @@ class RowList:
         return [self._row(row) for row in fetch_rows(self.queryset, self.columns, index.start or 0, index.stop)]
 
     def _row(self, values):
-        row = CamelCased(zip(self.names, values, strict=True))
+        row = self.shape.row(values, self.queryset.db)
         if self.local_time:
             for name, value in row.items():
                 if hasattr(value, "tzinfo") and value.tzinfo is not None:

@@ -52,9 +52,3 @@ def _refuse(start_response, status: str, detail: str, *, close: bool = False):
 
 
 application = ChunkedBodies(get_wsgi_application())
-
-# Without a queue (no REDIS_URL) background jobs run on this process's threads, and it picks up
-# what an earlier process left unfinished (jobs.sweep); with one, `manage.py worker` does both.
-from jobs.sweep import start_sweeper_without_queue  # noqa: E402 (after Django is set up)
-
-start_sweeper_without_queue()

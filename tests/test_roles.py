@@ -75,7 +75,7 @@ def test_the_admin_shows_a_viewer_but_does_not_let_them_change(db):
     assert page.status_code == 200
     assert b'name="first_name"' not in page.content  # read-only view, no form fields
     assert client.post(f"/admin/candidates/candidate/{candidate.pk}/delete/", {"post": "yes"}).status_code == 403
-    assert client.get("/admin/candidates/candidate/import/").status_code == 403
+    assert client.get("/admin/imports/importjob/add/").status_code == 403
     assert Candidate.objects.filter(pk=candidate.pk).exists()
 
 

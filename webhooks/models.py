@@ -15,19 +15,30 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from candidates.events import CandidateEvent, SyncEvent
+from interviews.events import InterviewEvent
+
 
 class EventType(models.TextChoices):
-    CANDIDATE_CREATED = "candidate.created"
-    CANDIDATE_UPDATED = "candidate.updated"
-    CANDIDATE_STATUS_CHANGED = "candidate.status_changed"
-    CANDIDATE_HIRED = "candidate.hired"
-    CANDIDATE_DELETED = "candidate.deleted"
-    CANDIDATE_ANONYMIZED = "candidate.anonymized"
-    INTERVIEW_SCHEDULED = "interview.scheduled"
-    INTERVIEW_RESCHEDULED = "interview.rescheduled"
-    INTERVIEW_COMPLETED = "interview.completed"
-    INTERVIEW_CANCELLED = "interview.cancelled"
-    IMPORT_FINISHED = "import.finished"
+    """The event types a subscription can ask for: those of the entities' rules (`*/events.py`) that are sent."""
+
+    CANDIDATE_CREATED = CandidateEvent.CREATED.value
+    CANDIDATE_UPDATED = CandidateEvent.UPDATED.value
+    CANDIDATE_STATUS_CHANGED = CandidateEvent.STATUS_CHANGED.value
+    CANDIDATE_HIRED = CandidateEvent.HIRED.value
+    CANDIDATE_DELETED = CandidateEvent.DELETED.value
+    CANDIDATE_ANONYMIZED = CandidateEvent.ANONYMIZED.value
+    INTERVIEW_SCHEDULED = InterviewEvent.SCHEDULED.value
+    INTERVIEW_RESCHEDULED = InterviewEvent.RESCHEDULED.value
+    INTERVIEW_COMPLETED = InterviewEvent.COMPLETED.value
+    INTERVIEW_CANCELLED = InterviewEvent.CANCELLED.value
+    INTERVIEW_DELETED = InterviewEvent.DELETED.value
+    IMPORT_FINISHED = SyncEvent.FINISHED.value
+
+    @property
+    def ids_only(self) -> bool:
+        """A deletion's body holds ids only: what it was about is gone."""
+        return self in (EventType.CANDIDATE_DELETED, EventType.INTERVIEW_DELETED)
 
 
 def new_secret() -> str:
@@ -70,7 +81,9 @@ class Delivery(models.Model):
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
     event_type = models.CharField(max_length=40, choices=EventType.choices)
     body = models.TextField(help_text="The JSON sent: type, timestamp and data.")
-    # Whose personal data the body may hold, for erasure; no constraint: it outlives the candidate.
+    object_id = models.BigIntegerField(null=True, blank=True, help_text="The id of what the event is about.")
+    # Whose personal data the body may hold, for erasure (it follows an interview that moves to
+    # another candidate); no constraint: it outlives the candidate.
     candidate = models.ForeignKey(
         "candidates.Candidate",
         on_delete=models.DO_NOTHING,

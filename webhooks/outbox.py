@@ -1,80 +1,96 @@
 """
 The outbox: webhook deliveries written in the same transaction as the change they announce.
 
-The services call these with the change made and not yet committed. Each reads the active
-subscriptions (one small query) and returns or stores one `Delivery` per subscription that
-wants the event, with its body fixed; after the commit the deliveries are queued
-(`webhooks.tasks.deliver`). A change rolled back takes its deliveries with it; a committed one
-always has them, and the sweeper sends any the queue lost.
+The webhooks app registers `Outbox`, which follows every statement of what changed
+(`recruitos.changes`): one `Delivery` per active subscription that wants each of the change's
+event types (its entity's rule), with its body fixed; after the commit the deliveries are
+queued (`webhooks.tasks.deliver`). A change rolled back takes its deliveries with it; a
+committed one always has them, and the sweeper sends any the queue lost. Erasing a person
+nulls their values in every body about them; a delivery about an interview follows it to its
+current candidate.
 """
+
+from collections import defaultdict
 
 import orjson
 from django.db import transaction
 from django.utils import timezone
 
-from history import services as history
+from recruitos import entities
+from recruitos.changes import Change, Handler
 from recruitos.dates import utc_text
-from recruitos.naming import camel_name
 from recruitos.renderers import CamelCaseORJSONRenderer
 from webhooks.known import active_subscriptions
-from webhooks.models import Delivery, DeliveryStatus, EventType
-
-#: How many deliveries one queued job sends.
-JOB_SIZE = 100
-#: A person's values in a delivery's `data` (history's list, as the API names them), nulled when they are erased.
-PERSONAL = {
-    subject.value: tuple(sorted(camel_name(field) for field in fields)) for subject, fields in history.PERSONAL.items()
-}
+from webhooks.models import Attempt, Delivery, DeliveryStatus, EventType
+from webhooks.tasks import send_soon
 
 _renderer = CamelCaseORJSONRenderer()
 
 
-class Event:
-    """One event: its type, and the object it is about (its API form built only if someone wants it)."""
+class Outbox(Handler):
+    """Registered by the webhooks app: the deliveries of each change's events, and their erasure."""
 
-    def __init__(
-        self, type: EventType, instance, *, candidate_id: int | None = None, data: dict | None = None, at=None
-    ):
-        self.type, self.instance, self.at = type, instance, at or timezone.now()
-        self.candidate_id = candidate_id if candidate_id is not None else _candidate_id(instance)
-        self._data = data
+    needs_ids = True  # a body is the object's API form, its id included
 
-    def data(self, minimal: bool) -> dict:
-        if minimal or self.type in (EventType.CANDIDATE_DELETED,):
-            return _ids(self.instance)
-        if self._data is None:
-            self._data = _api_form(self.instance)
-        return self._data
+    def wants(self, change: Change) -> bool:
+        return any(event in types for _, types, _ in active_subscriptions() for event in change.events)
 
-
-def wanted(event_type: EventType, subscriptions) -> bool:
-    return any(event_type in types for _, types, _ in subscriptions)
-
-
-def deliveries(events: list[Event], subscriptions=None) -> list[Delivery]:
-    """The deliveries (not yet saved) of `events` to the active subscriptions that want them."""
-    if not events:
-        return []
-    if subscriptions is None:
+    def rows(self, changes: list[Change]) -> list:
+        if not any(change.events for change in changes):
+            return []
         subscriptions = active_subscriptions()
-    if not subscriptions:
-        return []
-    rows = []
-    for event in events:
-        for subscription_id, types, minimal in subscriptions:
-            if event.type in types:
-                body = {"type": event.type.value, "timestamp": utc_text(event.at), "data": event.data(minimal)}
-                rows.append(
-                    Delivery(
-                        subscription_id=subscription_id,
-                        event_type=event.type,
-                        body=_renderer.render(body).decode(),
-                        candidate_id=event.candidate_id,
-                        created_at=event.at,
-                        next_attempt_at=event.at,
-                    )
-                )
-    return rows
+        rows = []
+        for change in changes:
+            for event in change.events:
+                if event not in EventType.values:
+                    continue
+                for subscription_id, types, minimal in subscriptions:
+                    if event in types:
+                        rows.append((_delivery(change, EventType(event), subscription_id, minimal), ()))
+        return rows
+
+    def stored(self, changes: list[Change], rows: list) -> None:
+        for (entity, candidate_id, moved_to), ids in _rekeys(changes).items():
+            about = Delivery.objects.filter(
+                candidate_id=candidate_id, object_id__in=ids, event_type__startswith=f"{entity}."
+            )
+            about.update(candidate_id=moved_to)
+        if erased := _erases(changes):
+            erase(candidate_ids=sorted(erased), keep=[row.pk for row in rows])
+        queue_after_commit(rows)
+
+
+def _delivery(change: Change, event: EventType, subscription_id: int, minimal: bool) -> Delivery:
+    instance = change.instance
+    if minimal or event.ids_only:
+        data = {"id": instance.pk}
+        if (candidate_id := getattr(instance, "candidate_id", None)) is not None:
+            data["candidateId"] = candidate_id
+    else:
+        data = change.api_form
+    body = {"type": event.value, "timestamp": utc_text(change.at), "data": data}
+    return Delivery(
+        subscription_id=subscription_id,
+        event_type=event,
+        body=_renderer.render(body).decode(),
+        object_id=instance.pk,
+        candidate_id=change.person,
+        created_at=change.at,
+        next_attempt_at=change.at,
+    )
+
+
+def _rekeys(changes: list[Change]) -> dict[tuple[str, int, int], list[int]]:
+    """{(entity, candidate before, after): ids} of the objects about a person (interviews) that moved to another one."""
+    moved = defaultdict(list)
+    for change in changes:
+        if change.instance is not None and change.moved("candidate_id") and not change.entity.is_person():
+            moved[(change.entity.name, *change.fields["candidate_id"])].append(change.instance.pk)
+    return moved
+
+
+def _erases(changes: list[Change]) -> set[int]:
+    return {change.person for change in changes if change.erase}
 
 
 def queue_after_commit(rows: list[Delivery]) -> None:
@@ -84,67 +100,20 @@ def queue_after_commit(rows: list[Delivery]) -> None:
         transaction.on_commit(lambda: send_soon(ids), robust=True)  # queue down: the sweeper sends them later
 
 
-def send_soon(ids: list[str]) -> None:
-    from webhooks.tasks import deliver
-
-    for start in range(0, len(ids), JOB_SIZE):
-        deliver.enqueue(ids[start : start + JOB_SIZE])
-
-
-def emit(events: list[Event], subscriptions=None) -> list[Delivery]:
-    """Store the deliveries of `events` (inside the caller's transaction) and queue them after its commit."""
-    rows = deliveries(events, subscriptions)
-    if rows:
-        Delivery.objects.bulk_create(rows, batch_size=1000)
-        queue_after_commit(rows)
-    return rows
-
-
-def candidate_changes(candidate, changed) -> list[Event]:
-    """The events of an update: `candidate.updated`, and a status move's `status_changed` (and `hired`)."""
-    at = timezone.now()  # one change: one moment
-    events = [Event(EventType.CANDIDATE_UPDATED, candidate, at=at)]
-    if "status" in changed:
-        events.append(Event(EventType.CANDIDATE_STATUS_CHANGED, candidate, at=at))
-        if candidate.status == "Hired":
-            events.append(Event(EventType.CANDIDATE_HIRED, candidate, at=at))
-    return events
-
-
-#: The event of an interview created or moved to a status.
-INTERVIEW_STATUS_EVENTS = {
-    "Scheduled": EventType.INTERVIEW_SCHEDULED,
-    "Completed": EventType.INTERVIEW_COMPLETED,
-    "Cancelled": EventType.INTERVIEW_CANCELLED,
-}
-
-
-def interview_changes(interview, changed) -> list[Event]:
-    """`rescheduled` when a scheduled interview's time or length moves; the new status's event when it changes."""
-    if "status" in changed:
-        return [Event(INTERVIEW_STATUS_EVENTS[interview.status], interview)]
-    if {"scheduled_date", "duration"} & changed.keys() and interview.status == "Scheduled":
-        return [Event(EventType.INTERVIEW_RESCHEDULED, interview)]
-    return []
-
-
-def import_finished(job) -> list[Delivery]:
-    from imports.serializers import ImportJobSerializer
-
-    return emit([Event(EventType.IMPORT_FINISHED, job, candidate_id=None, data=ImportJobSerializer(job).data)])
-
-
-def erase(*, candidate_ids: list[int]) -> int:
-    """Null the personal values in every delivery about these candidates and drop their receivers' answers."""
-    from webhooks.models import Attempt
-
+def erase(*, candidate_ids: list[int], keep: list = ()) -> int:
+    """
+    Null the personal values in every delivery about these candidates (but those in `keep`, just
+    written without them) and drop their receivers' answers.
+    """
+    personal = {entity.name: entity.personal_api_names for entity in entities.known()}
     erased = []
-    for delivery in Delivery.objects.filter(candidate_id__in=candidate_ids).only("body", "event_type"):
+    about = Delivery.objects.filter(candidate_id__in=candidate_ids).exclude(pk__in=keep).only("body", "event_type")
+    for delivery in about:
         body = orjson.loads(delivery.body)
         data = body.get("data") or {}
-        personal = [key for key in PERSONAL[delivery.event_type.split(".")[0]] if data.get(key) is not None]
-        if personal:
-            data.update(dict.fromkeys(personal))
+        found = [key for key in personal.get(delivery.event_type.split(".")[0], ()) if data.get(key) is not None]
+        if found:
+            data.update(dict.fromkeys(found))
             delivery.body = orjson.dumps(body).decode()
             erased.append(delivery)
     Delivery.objects.bulk_update(erased, ["body"], batch_size=500)
@@ -163,25 +132,3 @@ def redeliver(queryset) -> int:
     )
     transaction.on_commit(lambda: send_soon(ids), robust=True)
     return len(ids)
-
-
-def _candidate_id(instance) -> int | None:
-    from candidates.models import Candidate
-
-    return instance.pk if isinstance(instance, Candidate) else getattr(instance, "candidate_id", None)
-
-
-def _ids(instance) -> dict:
-    ids = {"id": instance.pk}
-    if (candidate_id := getattr(instance, "candidate_id", None)) is not None:
-        ids["candidateId"] = candidate_id
-    return ids
-
-
-def _api_form(instance) -> dict:
-    from candidates.models import Candidate
-    from candidates.serializers import CandidateSerializer
-    from interviews.serializers import InterviewSerializer
-
-    serializer = CandidateSerializer if isinstance(instance, Candidate) else InterviewSerializer
-    return orjson.loads(_renderer.render(serializer(instance).data))

@@ -19,12 +19,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
-from jobs.backends import fresh_connections
+from recruitos.tasks import fresh_connections
 from webhooks.known import subscriptions_changed
 from webhooks.models import Attempt, Delivery, DeliveryStatus, Subscription
 from webhooks.sending import Outcome, Sender
 
 JITTER = 0.2
+#: How many deliveries one queued job sends.
+JOB_SIZE = 100
 
 
 @task(queue_name="webhooks")
@@ -161,8 +163,6 @@ def sweep() -> None:
     Queue the deliveries that are due and nobody holds: retries whose time has come, and first
     attempts older than a few seconds (their job was lost, or their worker died holding them).
     """
-    from webhooks.outbox import send_soon
-
     now = timezone.now()
     grace = now - timedelta(seconds=max(10, settings.JOB_SWEEP_SECONDS * 2))
     lease = timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS)
@@ -177,3 +177,9 @@ def sweep() -> None:
     if ids:
         Delivery.objects.filter(pk__in=ids).update(requeued_at=now)
         send_soon(ids)
+
+
+def send_soon(ids: list[str]) -> None:
+    """Queue the deliveries `ids` for sending, JOB_SIZE a job."""
+    for start in range(0, len(ids), JOB_SIZE):
+        deliver.enqueue(ids[start : start + JOB_SIZE])

@@ -21,7 +21,7 @@ def test_a_large_import_shows_its_progress_and_result(live_server, browser, work
     get_user_model().objects.create_superuser("boss", "b@example.com", "a-long-test-password")
     workers()
 
-    browser.get(f"{live_server.url}/admin/login/?next=/admin/candidates/candidate/import/")
+    browser.get(f"{live_server.url}/admin/login/?next=/admin/imports/importjob/add/")
     browser.find_element(By.NAME, "username").send_keys("boss")
     browser.find_element(By.NAME, "password").send_keys("a-long-test-password")
     browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()

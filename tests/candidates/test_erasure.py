@@ -102,3 +102,24 @@ def test_after_erasure_no_table_holds_the_person(person, auth_client, admin_clie
     assert remaining(every_table()) == []
     assert remaining(recent_actions(admin_client)) == []
     assert f"Candidate {person}" in recent_actions(admin_client)
+
+
+@pytest.mark.parametrize("erase", ["API delete", "anonymize_candidate"])
+def test_an_interview_moved_to_another_candidate_is_erased_with_that_candidate(auth_client, admin_client, erase):
+    """What was kept about an interview follows it to its current candidate: their erasure erases it."""
+    Subscription.objects.create(url="https://93.184.216.34/hooks", events=list(EventType.values))
+    first = auth_client.post("/api/candidates", {**PERSON, "email": "first@example.org", "notes": None}).json()["id"]
+    second = auth_client.post("/api/candidates", PERSON).json()["id"]
+    body = {"candidateId": first, "scheduledDate": "2031-03-04T15:00:00Z", "interviewer": "Jane Doe",
+            "notes": "Zebulon asked about Spark"}  # fmt: skip
+    pk = auth_client.post("/api/interviews", body).json()["id"]
+    auth_client.patch(f"/api/interviews/{pk}", {"duration": 90})  # a delivery and a record while it is the first's
+    assert auth_client.patch(f"/api/interviews/{pk}", {"candidateId": second}).status_code == 200
+    assert Delivery.objects.filter(event_type__startswith="interview.", candidate_id=second).count() == 2
+    erase_by(erase, second, auth_client, admin_client)
+    assert "asked about Spark" not in every_table()
+    history = auth_client.get(f"/api/interviews/{pk}/history").json()
+    assert history[-1]["changes"]["notes"] == {"from": None, "to": None}  # erased, the fact kept
+    assert [record["changes"].get("candidateId") for record in history][-3:] == [
+        {"from": first, "to": second}, None, {"from": None, "to": first}
+    ]  # fmt: skip

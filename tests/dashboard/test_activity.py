@@ -1,14 +1,15 @@
 """`GET /api/activity`, and the entries every write path records."""
 
 import datetime
+import io
 
 import pytest
 from django.utils import timezone
 
-from candidates import services as candidate_services
 from candidates.models import Candidate
+from dashboard import services as dashboard_services
 from dashboard.models import Activity
-from dashboard.services import activity_for, sync_run_finish, sync_run_start
+from imports.services import import_here
 from tests.factories import CandidateFactory, InterviewFactory
 
 SARAH = {
@@ -71,9 +72,9 @@ def test_interview_activity_through_the_api(auth_client):
 
 
 def test_sync_activity(auth_client, db):
-    run = sync_run_start(source="candidates.csv")
-    sync_run_finish(run=run, created=15, updated=3, failed=0)
-    [item] = feed(auth_client)
+    rows = "".join(f"N{n},L,n{n}@example.com,Dev\n" for n in range(15))
+    import_here(io.BytesIO(f"firstName,lastName,email,position\n{rows}".encode()), "candidates.csv")
+    [item] = feed(auth_client)  # the import's rows have no entries of their own
     assert without_time([item]) == [
         {"type": "sync", "action": "15 new candidates synced from candidates.csv", "count": 15}
     ]
@@ -116,12 +117,14 @@ def test_other_candidates_keep_their_names_when_one_is_deleted(auth_client):
 
 
 def test_a_change_and_its_activity_commit_together(auth_client, monkeypatch):
-    def unstorable(**facts):
-        activity = activity_for(**facts)
+    entry = dashboard_services._entry
+
+    def unstorable(change, event):
+        activity = entry(change, event)
         activity.count = -1  # The table's check refuses it: the database fails the write.
         return activity
 
-    monkeypatch.setattr(candidate_services, "activity_for", unstorable)
+    monkeypatch.setattr(dashboard_services, "_entry", unstorable)
     response = auth_client.post("/api/candidates", SARAH)
     assert response.status_code == 500
     assert not Candidate.objects.exists()
@@ -162,13 +165,20 @@ def test_the_feed_needs_a_key(api_client, db):
     assert api_client.get("/api/activity").status_code == 401
 
 
-def test_interview_activity_survives_the_interviews_deletion(auth_client):
+def test_interview_activity_survives_the_interviews_deletion_which_has_its_own_entry(auth_client):
     interview = InterviewFactory()
     auth_client.put(f"/api/interviews/{interview.id}", {"status": "Cancelled"})
     auth_client.delete(f"/api/interviews/{interview.id}")
-    [entry] = Activity.objects.all()
-    assert entry.interview is None
-    assert entry.candidate_id == interview.candidate_id
+    entries = Activity.objects.order_by("timestamp", "id")
+    assert [(entry.event, entry.interview, entry.candidate_id) for entry in entries] == [
+        ("cancelled", None, interview.candidate_id),
+        ("interview_deleted", None, interview.candidate_id),
+    ]
+    name = interview.candidate.full_name
+    assert [item["action"] for item in feed(auth_client)] == [
+        f"Interview with {name} deleted",
+        f"Interview with {name} cancelled",
+    ]
 
 
 def test_no_way_of_deleting_a_candidate_leaves_their_name_in_the_feed(auth_client):

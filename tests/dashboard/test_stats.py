@@ -1,14 +1,23 @@
 """`GET /api/dashboard/stats`: the contract's seven fields with real numbers, in one query."""
 
 import datetime
+import io
 
 import pytest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from dashboard.models import SyncRun
-from dashboard.services import sync_run_fail, sync_run_finish, sync_run_start
+from imports.models import ImportJob
+from imports.tasks import claim, execute
 from tests.factories import CandidateFactory, InterviewFactory
+
+ONE_ROW = b"firstName,lastName,email,position\nA,B,a@example.com,Dev\n"
+
+
+def started_import(name: str) -> ImportJob:
+    """An import job whose runner has just taken it up."""
+    return claim(ImportJob.objects.create(file_name=name).pk)
 
 
 def stats(client):
@@ -68,29 +77,31 @@ def test_before_any_sync_last_sync_is_the_newest_change(auth_client):
     assert parse_datetime(body["lastSync"]) <= timezone.now()
 
 
-def test_sync_status_follows_the_latest_run(auth_client, db):
-    run = sync_run_start(source="candidates.csv")
+def test_sync_status_follows_the_latest_import(auth_client, db):
+    job = started_import("candidates.csv")
+    run = SyncRun.objects.get(import_job_id=job.pk)
     body = stats(auth_client)
     assert (body["syncStatus"], parse_datetime(body["lastSync"])) == ("syncing", run.started_at)
 
-    sync_run_finish(run=run, created=15, updated=2, failed=1)
+    execute(job, io.BytesIO(ONE_ROW))
     body = stats(auth_client)
     run.refresh_from_db()
     assert (body["syncStatus"], parse_datetime(body["lastSync"])) == ("synced", run.finished_at)
+    assert (run.source, run.created_count, run.finished_at) == ("candidates.csv", 1, job.finished_at)
 
-    failing = sync_run_start(source="broken.csv")
-    sync_run_fail(run=failing, error="disk full")
+    failing = started_import("broken.json")
+    execute(failing, io.BytesIO(b'[{"firstName": "cut off'))
     body = stats(auth_client)
-    failing.refresh_from_db()
-    assert (body["syncStatus"], parse_datetime(body["lastSync"])) == ("error", failing.finished_at)
-    assert SyncRun.objects.get(pk=failing.pk).error == "disk full"
+    run = SyncRun.objects.get(import_job_id=failing.pk)
+    assert (body["syncStatus"], parse_datetime(body["lastSync"])) == ("error", run.finished_at)
+    assert run.error.startswith("malformed JSON after row 0")
 
 
 @pytest.mark.parametrize("rows", [3, 60])
 def test_stats_take_one_query_besides_the_key_lookup(auth_client, db, django_assert_max_num_queries, rows):
     for candidate in CandidateFactory.create_batch(rows):
         InterviewFactory(candidate=candidate, scheduled_date=timezone.now())
-    sync_run_start(source="x.csv")
+    started_import("x.csv")
     with django_assert_max_num_queries(2):
         body = stats(auth_client)
     assert (body["totalCandidates"], body["interviewsToday"]) == (rows, rows)

@@ -92,8 +92,15 @@ def test_the_commands_write_them(subscribed, tmp_path):
         f"firstName,lastName,email,position,status\nCy,Y,cy@example.com,Dev,New\nK,P,{known.email},Dev,Screened\n"
     )
     call_command("import_candidates", str(path), stdout=io.StringIO(), stderr=io.StringIO())
-    assert sorted(events()) == ["candidate.created", "candidate.status_changed", "candidate.updated"]
+    assert sorted(events()) == ["candidate.created", "candidate.status_changed", "candidate.updated", "import.finished"]
     assert data_of("candidate.status_changed")["id"] == known.pk
+    finished = data_of("import.finished")  # the command's import is a job too
+    assert (finished["fileName"], finished["status"], finished["created"], finished["updated"]) == (
+        "people.csv",
+        "succeeded",
+        1,
+        1,
+    )
 
 
 def test_purge_writes_a_deletion_per_candidate(subscribed):
@@ -105,10 +112,17 @@ def test_purge_writes_a_deletion_per_candidate(subscribed):
     )
 
 
-def test_a_deleted_interview_sends_nothing(subscribed, auth_client):
+def test_a_deleted_interview_sends_its_ids(subscribed, auth_client):
     interview = InterviewFactory()
     auth_client.delete(f"/api/interviews/{interview.pk}")
-    assert events() == []
+    assert events() == ["interview.deleted"]
+    assert data_of("interview.deleted") == {"id": interview.pk, "candidateId": interview.candidate_id}
+
+
+def test_a_candidates_deletion_says_it_for_their_interviews(subscribed, auth_client):
+    interview = InterviewFactory()
+    auth_client.delete(f"/api/candidates/{interview.candidate_id}")
+    assert events() == ["candidate.deleted"]
 
 
 def subscription_reads(client, url, body) -> int:

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from interviews.clashes import overlaps
+from interviews.models import Interview
 
 
 class Command(BaseCommand):
@@ -16,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         found = 0
-        for overlap in overlaps():
+        for overlap in overlaps(Interview.objects.all()):
             self.stdout.write(str(overlap))
             found += 1
         if found:

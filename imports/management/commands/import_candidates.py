@@ -5,12 +5,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from candidates.imports import ImportFileError, import_file
+from imports.importer import ImportFileError
+from imports.models import ImportStatus
+from imports.services import import_here
 from recruitos.commands import int_between
 
 
 class Command(BaseCommand):
-    """Sync candidates from a file, as one recorded sync run."""
+    """Sync candidates from a file, as an import job run here (it shows in /api/imports and on the dashboard)."""
 
     help = (
         "Import candidates from PATH, a CSV file or a JSON array of objects, whose columns are the "
@@ -18,7 +20,8 @@ class Command(BaseCommand):
         "optional). Rows are matched to existing candidates by email, ignoring case: new ones are "
         "created, existing ones get the fields the row has. Each row passes the API's validation; a "
         "bad row is reported with its line number and skipped. Running the same file again changes "
-        "nothing. The run shows on the dashboard (syncStatus, lastSync) and in the activity feed."
+        "nothing. The run is an import job (GET /api/imports) and shows on the dashboard (syncStatus, "
+        "lastSync) and in the activity feed."
     )
 
     def add_arguments(self, parser):
@@ -32,22 +35,20 @@ class Command(BaseCommand):
     def handle(self, *args, path, dry_run, batch_size, **options):
         try:
             with Path(path).open("rb") as file:
-                result, run = import_file(
-                    file,
-                    Path(path).name,
-                    dry_run=dry_run,
-                    batch_size=batch_size,
-                    on_error=self._report,
+                job = import_here(
+                    file, Path(path).name, dry_run=dry_run, batch_size=batch_size, on_error=self._report,
                     progress=self._progress,
-                )
+                )  # fmt: skip
         except OSError as exc:
             raise CommandError(f"cannot read {path}: {exc.strerror}") from exc
         except ImportFileError as exc:
             raise CommandError(f"{path}: {exc}") from exc
-        prefix = "Dry run, nothing written: would have" if dry_run else f"Sync run #{run.pk}:"
+        if job.status == ImportStatus.FAILED:
+            raise CommandError(f"{path}: {job.error} (import #{job.pk})")
+        prefix = "Dry run, nothing written: would have" if dry_run else f"Import #{job.pk}:"
         self.stdout.write(
-            f"{prefix} {result.rows} rows read from {path}: {result.created} candidates created, "
-            f"{result.updated} updated, {result.unchanged} unchanged; {result.failed} rows failed."
+            f"{prefix} {job.processed} rows read from {path}: {job.created_count} candidates created, "
+            f"{job.updated_count} updated, {job.unchanged_count} unchanged; {job.failed_count} rows failed."
         )
 
     def _report(self, error):

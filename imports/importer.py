@@ -1,6 +1,6 @@
 """
-Bulk import of candidates from CSV or JSON: the engine behind `manage.py import_candidates`
-and the admin's import page.
+Bulk import of candidates from CSV or JSON: the engine every import job runs (`imports.tasks`),
+whether `POST /api/imports`, the admin's import page or `manage.py import_candidates` made it.
 
 Rows are matched to candidates by email, ignoring case: new ones are created, existing
 ones get the fields the row has. Each row passes the API's validation; a bad row is
@@ -22,20 +22,18 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from rest_framework import serializers
 
-from candidates.models import Candidate
+from candidates.models import CANDIDATE_FIELDS, Candidate
 from candidates.serializers import CandidateSerializer
 from candidates.services import candidate_bulk_write
-from dashboard.models import SyncRun
-from dashboard.services import sync_run_fail, sync_run_finish, sync_run_start
 from recruitos.dates import SupportedMoment
 from recruitos.emails import email_key
 from recruitos.exceptions import flatten_errors
-from recruitos.naming import camel_name, snake_name
+from recruitos.naming import snake_name
 from recruitos.services import apply_changes
 from recruitos.spreadsheet import read_cell
 
-#: The file columns: the contract's field names, in the API's order.
-CANDIDATE_COLUMNS = [camel_name(name) for name in CandidateSerializer.Meta.fields]
+#: The file columns: the contract's field names, in the API's order (`manage.py export_candidates` writes them).
+CANDIDATE_COLUMNS = CANDIDATE_FIELDS.api_names()
 #: The largest id a file may give a new candidate: far below the id column's end, so no file can
 #: leave the id sequence unable to give the next candidate an id (on PostgreSQL the sequence
 #: follows the largest id imported, on SQLite AUTOINCREMENT does), and far enough below 2^53
@@ -43,7 +41,7 @@ CANDIDATE_COLUMNS = [camel_name(name) for name in CandidateSerializer.Meta.field
 #: stay exact in the frontend for some 8e15 more candidates.
 MAX_IMPORTED_ID = 10**15
 #: What a column may be called, once its name is snake_cased as the API does with body keys.
-FIELD_NAMES = frozenset(CandidateSerializer.Meta.fields)
+FIELD_NAMES = frozenset(CANDIDATE_FIELDS.names())
 
 
 class ImportFileError(Exception):
@@ -321,35 +319,3 @@ def _net_changes(candidate: Candidate, before: dict, now) -> tuple[Candidate, di
 def _email_key(row) -> str:
     """The row's address as the database compares it (recruitos.emails), to match it to a stored one."""
     return email_key(row.get("email")) if isinstance(row, dict) else ""
-
-
-def import_file(
-    file,
-    name: str,
-    *,
-    dry_run: bool = False,
-    batch_size: int = 1000,
-    on_error: Callable = print,
-    progress: Callable = iter,
-    actor=None,
-) -> tuple[ImportResult, SyncRun | None]:
-    """
-    Import a whole file as one sync run: "syncing" while it runs, then "synced" with its
-    counts and a feed entry, or "error" if it dies (ImportFileError or anything else).
-    A dry run validates and counts without writing anything, the run record included.
-    `actor`: who runs it, for the history records (none: the system).
-    """
-    rows = ignored_fields(read_rows(file, name), on_error)
-    run = None if dry_run else sync_run_start(source=name)
-    importer = CandidateImporter(dry_run=dry_run, batch_size=batch_size, on_error=on_error, actor=actor)
-    counts = importer.result
-    try:
-        importer.run(progress(rows))
-    except BaseException as exc:
-        if run is not None:
-            error = str(exc) or type(exc).__name__
-            sync_run_fail(run=run, error=error, created=counts.created, updated=counts.updated, failed=counts.failed)
-        raise
-    if run is not None:
-        sync_run_finish(run=run, created=counts.created, updated=counts.updated, failed=counts.failed)
-    return counts, run

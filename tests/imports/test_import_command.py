@@ -1,4 +1,4 @@
-"""`manage.py import_candidates`: sync candidates from CSV or JSON, safely and repeatably."""
+"""`manage.py import_candidates`: sync candidates from CSV or JSON, safely and repeatably, as an import job run at once."""
 
 import csv
 import datetime
@@ -9,10 +9,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from candidates import imports
 from candidates.models import Candidate
 from dashboard.models import Activity, SyncRun
+from imports import importer
 from imports.models import ImportJob
+from imports.tasks import INTERNAL_ERROR
 from tests.factories import CandidateFactory
 
 HEADER = "firstName,lastName,email,position,phase,status,source,experience,notes\n"
@@ -41,10 +42,12 @@ def test_new_rows_are_created_with_the_apis_rules(db, csv_file):
     )
     out, err = run_import(path)
     assert err == ""
-    run_id = SyncRun.objects.get().pk
+    job = ImportJob.objects.get()
     assert out == (
-        f"Sync run #{run_id}: 2 rows read from {path}: 2 candidates created, 0 updated, 0 unchanged; 0 rows failed.\n"
+        f"Import #{job.pk}: 2 rows read from {path}: 2 candidates created, 0 updated, 0 unchanged; 0 rows failed.\n"
     )
+    assert (job.status, job.via, job.file_name, job.stored_file) == ("succeeded", "command", "candidates.csv", "")
+    assert SyncRun.objects.get().import_job_id == job.pk
     sarah = Candidate.objects.get(email="sarah@example.com")
     michael = Candidate.objects.get(email="mchen@example.com")
     assert (sarah.source, sarah.experience, sarah.notes) == ("LinkedIn", 3, None)
@@ -178,11 +181,12 @@ def test_an_unexpected_failure_marks_the_run_error(db, csv_file, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(imports, "candidate_bulk_write", broken)
-    with pytest.raises(RuntimeError):
+    monkeypatch.setattr(importer, "candidate_bulk_write", broken)
+    with pytest.raises(CommandError, match="The import stopped on an internal error"):
         run_import(csv_file("Sarah,Johnson,sarah@example.com,Dev,1,New,LinkedIn,,\n"))
     assert SyncRun.objects.get().status == "error"
-    assert SyncRun.objects.get().error == "database went away"
+    assert SyncRun.objects.get().error == INTERNAL_ERROR  # the traceback is logged, not shown
+    assert ImportJob.objects.get().status == "failed"
 
 
 def test_a_dry_run_writes_nothing(db, csv_file):
@@ -225,7 +229,7 @@ def test_an_email_taken_by_another_writer_meanwhile_becomes_an_update(db, csv_fi
     """Two imports racing: the batch's insert loses on the constraint and is redone row by row."""
     path = csv_file("Sarah,Johnson,sarah@example.com,Lead Dev,1,Screened,,,\n")
     holder = CandidateFactory(email="SARAH@example.com", position="Dev", phone="+1 555")
-    monkeypatch.setattr(imports.CandidateImporter, "_existing_by_email", staticmethod(lambda batch: {}))
+    monkeypatch.setattr(importer.CandidateImporter, "_existing_by_email", staticmethod(lambda batch: {}))
     run_import(path)
     holder.refresh_from_db()
     assert Candidate.objects.count() == 1
@@ -253,7 +257,7 @@ def test_no_file_can_use_up_the_ids(db, csv_file, auth_client, admin_client, hug
     assert not Candidate.objects.filter(email="sarah@example.com").exists()
     # The admin's import page refuses it the same way.
     with path.open("rb") as upload, django_capture_on_commit_callbacks(execute=True):
-        queued = admin_client.post("/admin/candidates/candidate/import/", {"file": upload})
+        queued = admin_client.post("/admin/imports/importjob/add/", {"file": upload})
     assert "<li>line 2: id: " in admin_client.get(queued["Location"]).content.decode()
     assert not Candidate.objects.filter(email="sarah@example.com").exists()
     # Every later create still gets an id, through the API and the admin.
@@ -282,7 +286,7 @@ def id_sequence_restored(db):
 
 
 def test_the_largest_id_a_file_may_give_still_leaves_room_for_new_ones(db, csv_file, auth_client, id_sequence_restored):
-    largest = imports.MAX_IMPORTED_ID
+    largest = importer.MAX_IMPORTED_ID
     path = csv_file(f"{largest},Sarah,Johnson,sarah@example.com,Dev\n", header="id,firstName,lastName,email,position\n")
     run_import(path)
     assert Candidate.objects.get().pk == largest
@@ -301,14 +305,14 @@ def test_the_admin_refuses_a_file_over_the_upload_cap_without_storing_it(
     path = csv_file(rows)
     assert path.stat().st_size > settings.IMPORT_MAX_BYTES
     with path.open("rb") as upload:
-        page = admin_client.post("/admin/candidates/candidate/import/", {"file": upload})
+        page = admin_client.post("/admin/imports/importjob/add/", {"file": upload})
     assert page.status_code == 200
     assert "The file is over 1.0 MB; import it with `manage.py import_candidates` instead." in page.content.decode()
     assert not Candidate.objects.exists()
     assert not ImportJob.objects.exists()
     small = csv_file("Sarah,Johnson,sarah@example.com,Dev,1,New,LinkedIn,,\n")
     with small.open("rb") as upload, django_capture_on_commit_callbacks(execute=True):
-        assert admin_client.post("/admin/candidates/candidate/import/", {"file": upload}).status_code == 302
+        assert admin_client.post("/admin/imports/importjob/add/", {"file": upload}).status_code == 302
     assert Candidate.objects.count() == 1
 
 
@@ -377,12 +381,12 @@ def test_the_admin_takes_an_import_larger_than_other_uploads_past_its_csrf_check
     settings.UPLOAD_MAX_BYTES = 1000
     client = Client(enforce_csrf_checks=True)
     client.force_login(staff)
-    page = client.get("/admin/candidates/candidate/import/")
+    page = client.get("/admin/imports/importjob/add/")
     path = csv_file("".join(f"Sarah{n},Johnson,sarah{n}@example.com,Dev,1,New,LinkedIn,,\n" for n in range(100)))
     assert path.stat().st_size > settings.UPLOAD_MAX_BYTES
     with path.open("rb") as upload:
         response = client.post(
-            "/admin/candidates/candidate/import/", {"file": upload, "csrfmiddlewaretoken": page.context["csrf_token"]}
+            "/admin/imports/importjob/add/", {"file": upload, "csrfmiddlewaretoken": page.context["csrf_token"]}
         )
     assert response.status_code == 302
     assert ImportJob.objects.get().file_size == path.stat().st_size
