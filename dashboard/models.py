@@ -74,18 +74,33 @@ class Activity(models.Model):
     interviewer = models.CharField(max_length=200, null=True, blank=True)
     count = models.PositiveIntegerField(null=True, blank=True)
     timestamp = models.DateTimeField(default=timezone.now)
+    # As history's actor: no constraint and no index, each of which every write pays, for the
+    # deletion of a user (Django's SET_NULL finds their entries) that deactivation makes rare.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     candidate = models.ForeignKey(
         Candidate, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="activity"
     )  # unlinked before the candidate goes
-    interview = models.ForeignKey(Interview, on_delete=models.SET_NULL, null=True, blank=True, related_name="activity")
+    interview = models.ForeignKey(
+        Interview, on_delete=models.SET_NULL, null=True, blank=True, related_name="activity", db_index=False
+    )  # indexed where set: most entries are about candidates (activity_of_interview)
 
     class Meta:
         verbose_name_plural = "activity"
         ordering = ["-timestamp", "-id"]
-        indexes = [models.Index(fields=["-timestamp", "-id"], name="activity_newest_first")]
+        indexes = [
+            models.Index(fields=["-timestamp", "-id"], name="activity_newest_first"),
+            models.Index(
+                fields=["interview"], name="activity_of_interview", condition=models.Q(interview__isnull=False)
+            ),
+        ]
 
     def __str__(self):
         return self.action

@@ -3,12 +3,10 @@ Reads for the dashboard.
 
 `dashboard_stats` answers in one SQL query whatever the table sizes: conditional sums over
 the candidate tally (on PostgreSQL; conditional counts over candidates elsewhere), with the
-other figures as uncorrelated subqueries beside them, each the `Max` of its one value over the
-rows (the same on every row). Where there are no rows to aggregate (an empty database), a
-second query reads those figures alone.
+other figures as uncorrelated subqueries beside them.
 """
 
-from django.db.models import Count, DateTimeField, Func, IntegerField, Max, Q, Subquery, Sum
+from django.db.models import Count, DateTimeField, Func, IntegerField, Max, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -31,6 +29,10 @@ def _first(queryset, field: str, output_field=None) -> Subquery:
     return Subquery(queryset.values(field)[:1], output_field=output_field)
 
 
+#: The figures of the contract's DashboardStats read from the query as they are.
+STATS = ["total_candidates", "phase1_count", "phase2_count", "hired_count", "interviews_today", "sync_status"]
+
+
 def _candidate_totals():
     """Where the candidate counts come from: the tally's few rows when kept, else the candidates."""
     if tally_is_kept():
@@ -39,41 +41,33 @@ def _candidate_totals():
 
 
 def dashboard_stats() -> dict:
-    """The contract's DashboardStats, from one query (two on an empty database)."""
+    """The contract's DashboardStats, from one query (two where nothing was ever synced or recorded)."""
     start, end = today_bounds()
     interviews_today = Interview.objects.filter(scheduled_date__gte=start, scheduled_date__lt=end).exclude(
         status=InterviewStatus.CANCELLED
     )
     latest_run = SyncRun.objects.order_by("-started_at", "-id").annotate(time=Coalesce("finished_at", "started_at"))
-    newest_change = Coalesce(
-        _first(Activity.objects.order_by("-timestamp", "-id"), "timestamp", DateTimeField()),
-        _first(Candidate.objects.order_by("-last_updated"), "last_updated", DateTimeField()),
-    )
-    figures = {
-        "interviews_today": _count(interviews_today),
-        "sync_status": _first(latest_run, "status"),
-        "sync_time": _first(latest_run, "time", DateTimeField()),
-        "newest_change": newest_change,
-    }
     rows, total = _candidate_totals()
-    row = rows.aggregate(
-        total_candidates=total(),
-        phase1_count=total(Q(phase=Phase.ONE)),
-        phase2_count=total(Q(phase=Phase.TWO)),
-        hired_count=total(Q(status=Status.HIRED)),
-        counted=Count("*"),
-        **{name: Max(figure) for name, figure in figures.items()},
-    )
-    if not row.pop("counted"):  # no rows: Max() of nothing is null, whatever the figures are
-        run = latest_run.values("status", "time").first() or {}
-        row.update(
-            interviews_today=interviews_today.count(),
-            sync_status=run.get("status"),
-            sync_time=run.get("time"),
-            newest_change=Activity.objects.order_by("-timestamp", "-id").values_list("timestamp", flat=True).first(),
+    # Grouped by a constant, which is no grouping: one row of sums beside uncorrelated subqueries
+    # (each alone: an expression over them would be grouped by, and give no row for no rows).
+    [row] = (
+        rows.order_by()
+        .values(_=Value(1))
+        .annotate(
+            total_candidates=total(),
+            phase1_count=total(Q(phase=Phase.ONE)),
+            phase2_count=total(Q(phase=Phase.TWO)),
+            hired_count=total(Q(status=Status.HIRED)),
+            interviews_today=_count(interviews_today),
+            sync_status=_first(latest_run, "status"),
+            sync_time=_first(latest_run, "time", DateTimeField()),
+            newest_change=_first(Activity.objects.order_by("-timestamp", "-id"), "timestamp", DateTimeField()),
         )
+        .values(*STATS, "sync_time", "newest_change")
+    )
     newest_change = row.pop("newest_change")
-    if row["sync_status"] is None:
+    if row["sync_status"] is None:  # never synced: as of the newest change (rows written around the services too)
+        newest_change = newest_change or Candidate.objects.aggregate(newest=Max("last_updated"))["newest"]
         row["sync_status"], row["sync_time"] = SyncStatus.SYNCED, newest_change or timezone.now()
     row["last_sync"] = row.pop("sync_time")
     return row

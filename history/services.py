@@ -53,10 +53,11 @@ def record_of(change: Change) -> HistoryRecord | None:
     """The record of one change (not yet saved); None when no field history records changed."""
     entity = change.entity
     erase = entity.personal if change.erase else frozenset()
+    recorded, updated, created = entity.recorded, change.action == Action.UPDATED, change.action == Action.CREATED
     changes = {}
     for column, (before, after) in change.fields.items():
-        kept = after if change.action == Action.CREATED else before  # what a creation or deletion shows
-        if column not in entity.recorded or (change.action != Action.UPDATED and kept in (None, "")):
+        kept = after if created else before  # what a creation or deletion shows
+        if column not in recorded or (not updated and kept in (None, "")):
             continue
         changes[column] = ERASED if column in erase else {"from": _value(before), "to": _value(after)}
     if not changes and change.action == Action.UPDATED:

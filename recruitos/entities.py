@@ -88,9 +88,9 @@ class Entity:
         return {name: meta.get_field(source).attname for name, source in self.fields.sources().items()}
 
     @cached_property
-    def recorded(self) -> tuple[str, ...]:
+    def recorded(self) -> frozenset[str]:
         """The columns whose changes history records."""
-        return tuple(self.columns[field.name] for field in self.fields if field.recorded)
+        return frozenset(self.columns[field.name] for field in self.fields if field.recorded)
 
     @cached_property
     def personal(self) -> frozenset[str]:

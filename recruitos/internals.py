@@ -32,6 +32,7 @@ from django.db.models.sql import InsertQuery
 from rest_framework.serializers import BaseSerializer
 
 _INSERTS: dict[tuple, str] = {}  # INSERT statements by shape (insert_statement), per process
+_INSERTED: dict[tuple, tuple] = {}  # the fields an INSERT writes, and their names, by (model, with a key)
 
 
 def compile_select(queryset) -> tuple[str, tuple, tuple]:
@@ -78,15 +79,13 @@ def insert_statement(obj, connection) -> tuple[str, tuple, list]:
     exactly those values, and only given new ones after that.
     """
     meta = obj._meta
-    fields = [field for field in meta.local_concrete_fields if not field.generated]
-    if obj.pk is None:
-        fields.remove(meta.auto_field)
+    fields, names = _inserted(type(obj), obj.pk is not None)
     values = [field.pre_save(obj, True) for field in fields]
     own_sql = tuple(_own_sql(value) for value in values)
     params = tuple(
         f.get_db_prep_save(v, connection) for f, v, o in zip(fields, values, own_sql, strict=True) if o is None
     )
-    shape = (connection.alias, type(obj), tuple(field.attname for field in fields), own_sql)
+    shape = (connection.alias, type(obj), names, own_sql)
     if False not in own_sql and (sql := _INSERTS.get(shape)) is not None:
         return sql, params, list(meta.db_returning_fields)
     query = InsertQuery(type(obj))
@@ -98,6 +97,15 @@ def insert_statement(obj, connection) -> tuple[str, tuple, list]:
         _INSERTS.clear() if len(_INSERTS) >= 64 else None
         _INSERTS[shape] = sql
     return sql, tuple(compiled), list(meta.db_returning_fields)
+
+
+def _inserted(model, with_key: bool) -> tuple[list, tuple]:
+    """The fields `save()` inserts for a new row of `model` (its key too when given), and their names."""
+    if (model, with_key) not in _INSERTED:
+        meta = model._meta
+        fields = [f for f in meta.local_concrete_fields if not f.generated and (with_key or f is not meta.auto_field)]
+        _INSERTED[(model, with_key)] = fields, tuple(field.attname for field in fields)
+    return _INSERTED[(model, with_key)]
 
 
 def _same_value(compiled, given) -> bool:

@@ -199,7 +199,8 @@ def insert_together(parent, children: list[tuple[Model, list[str]]], *, savepoin
     statements = [insert_statement(parent, connection)]
     for child, links in children:
         for link in links:
-            setattr(child, child._meta.get_field(link).attname, RawSQL(f"SELECT {pk} FROM new_parent", ()))
+            field = child._meta.get_field(link)
+            setattr(child, field.attname, RawSQL(f"SELECT {pk} FROM new_parent", (), output_field=field))
         statements.append(insert_statement(child, connection))
     names = ["new_parent", *(f"new_child_{number}" for number in range(len(children)))]
     ctes = ", ".join(f"{name} AS ({sql})" for name, (sql, _, _) in zip(names, statements, strict=True))

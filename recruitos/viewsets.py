@@ -9,8 +9,10 @@ say, and PATCH is accepted the same way.
 Lists skip the serializer for its fields that are columns: they fetch exactly those as plain
 values and hand them to the renderer, which is where a list spent most of its time. A field the
 serializer computes (a property, a method field) is computed by the serializer's own field from
-the row read whole (`ListShape`). The result is the serializer's representation (tests hold the
-two equal). A read by id is DRF's own (`get_object`, object permissions, the serializer).
+the row read whole (`ListShape`). The answer to a read by id, a create or an update takes the
+object's values the same way (`represent`). The result is the serializer's representation
+(tests hold the two equal). Validation is the serializer's; a read by id is DRF's own
+(`get_object`, object permissions).
 """
 
 from functools import cache
@@ -20,7 +22,8 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
 
 from recruitos.changes import Via
 from recruitos.naming import camel_name, concrete_fields
@@ -93,9 +96,28 @@ class ServiceModelViewSet(
         filterset = getattr(self, "filterset", None)
         return filterset.count() if hasattr(filterset, "count") else fetch_value(queryset, Count("*"))
 
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self.represent(self.get_object()))
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        return Response(self.represent(serializer.instance), status=status.HTTP_201_CREATED)
+
     def update(self, request, *args, **kwargs):
-        kwargs["partial"] = True
-        return super().update(request, *args, **kwargs)
+        """PUT and PATCH alike: a partial update."""
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        self.perform_update(serializer)
+        return Response(self.represent(serializer.instance))
+
+    def represent(self, instance) -> dict:
+        """The object as the serializer writes it: its columns' values as they are (`ListShape`)."""
+        shape = list_shape(self.get_serializer_class())
+        if shape.computed:
+            return self.get_serializer(instance).data
+        return local_times(CamelCased(zip(shape.names, (getattr(instance, c) for c in shape.columns), strict=True)))
 
     def perform_create(self, serializer):
         serializer.instance = self.create_service(data=serializer.validated_data, actor=self.request.user, via=Via.API)
@@ -148,8 +170,7 @@ class ListShape:
         self.positions = [None if column is None else self.columns.index(column) for column in plain]
 
     def row(self, values, using) -> dict:
-        if not self.computed:
-            return CamelCased(zip(self.names, values, strict=True))
+        """A row of a list with computed fields (RowList reads the others' values as they are)."""
         instance = self.model.from_db(using, self.columns, values)
         return CamelCased(
             (name, _computed(self.computed[position], instance) if at is None else values[at])
@@ -218,9 +239,17 @@ class RowList:
         return [self._row(row) for row in fetch_rows(self.queryset, self.columns, index.start or 0, index.stop)]
 
     def _row(self, values):
-        row = self.shape.row(values, self.queryset.db)
-        if self.local_time:
-            for name, value in row.items():
-                if hasattr(value, "tzinfo") and value.tzinfo is not None:
-                    row[name] = timezone.localtime(value)
-        return row
+        if self.shape.computed:
+            row = self.shape.row(values, self.queryset.db)
+        else:  # the usual list: its values as they are (this runs for every row)
+            row = CamelCased(zip(self.shape.names, values, strict=True))
+        return local_times(row) if self.local_time else row
+
+
+def local_times(row: dict) -> dict:
+    """Datetimes in TIME_ZONE, as DRF writes them (nothing to do where that is UTC)."""
+    if settings.TIME_ZONE != "UTC":
+        for name, value in row.items():
+            if hasattr(value, "tzinfo") and value.tzinfo is not None:
+                row[name] = timezone.localtime(value)
+    return row

@@ -179,6 +179,27 @@ def test_reads_give_exactly_the_serializers_representation(auth_client, settings
     assert auth_client.get(f"/api/interviews/{interview.pk}").json() == expected_interview
 
 
+@pytest.mark.parametrize("time_zone", ["UTC", "America/New_York"])
+def test_writes_answer_exactly_the_serializers_representation_of_what_is_stored(auth_client, settings, time_zone):
+    from candidates.serializers import CandidateSerializer
+    from interviews.serializers import InterviewSerializer
+    from recruitos.renderers import camelize
+
+    settings.TIME_ZONE = time_zone
+    stored = lambda model, serializer, pk: camelize(serializer(model.objects.get(pk=pk)).data)  # noqa: E731
+    created = auth_client.post("/api/candidates", {"firstName": " Ada ", "lastName": "L", "email": "Ada@Example.COM",
+                                                   "position": "Dev", "experience": 0, "notes": ""})  # fmt: skip
+    assert created.status_code == 201
+    assert created.json() == stored(Candidate, CandidateSerializer, created.json()["id"])
+    updated = auth_client.patch(f"/api/candidates/{created.json()['id']}", {"status": "screened", "phone": "+1 555"})
+    assert updated.json() == stored(Candidate, CandidateSerializer, created.json()["id"])
+    body = {"candidateId": created.json()["id"], "scheduledDate": "2031-03-04T15:00:00+02:00", "interviewer": "Jo"}
+    booked = auth_client.post("/api/interviews", body)
+    assert booked.json() == stored(Interview, InterviewSerializer, booked.json()["id"])
+    moved = auth_client.put(f"/api/interviews/{booked.json()['id']}", {"status": "Completed", "rating": 5})
+    assert moved.json() == stored(Interview, InterviewSerializer, booked.json()["id"])
+
+
 def test_reading_one_candidate_takes_two_queries(auth_client, django_assert_num_queries):
     candidate = CandidateFactory()
     with django_assert_num_queries(2):  # the key, the row
