@@ -9,6 +9,7 @@ class CandidatesConfig(AppConfig):
     def ready(self):
         from candidates.events import candidate_events
         from candidates.models import CANDIDATE_FIELDS, Candidate
+        from candidates.serializers import CandidateSerializer
         from recruitos import changes, entities
         from recruitos.admin import ForgetErasedInAdminLog
 
@@ -18,7 +19,7 @@ class CandidatesConfig(AppConfig):
                 Candidate,
                 CANDIDATE_FIELDS,
                 events=candidate_events,
-                serializer="candidates.serializers.CandidateSerializer",
+                serializer=CandidateSerializer,
                 person="pk",
             )
         )

@@ -20,7 +20,7 @@ from candidates import pipeline
 from candidates.models import Candidate, Phase, Source, Status
 from interviews.models import Interview, InterviewStatus, InterviewType, interviewer_key
 from recruitos import changes
-from recruitos.changes import Change
+from recruitos.changes import Change, Reason
 
 FIRST_NAMES = (
     "Sarah Michael John Emma Olivia Liam Noah Ava Mia Lucas Amelia James Sophia Ethan Isabella Mason Harper "
@@ -58,7 +58,8 @@ def seed_demo_data(
     """
     Insert the data in batches, yielding the number of candidates written after each batch. Each
     person's made-up past and each interview's booking are stated as changes at their own times,
-    so history and the feed hold them as they would had they happened.
+    so history and the feed hold them as they would had they happened; webhooks announce none of
+    it (`Reason.SEEDED`: a body shows the object now, not then).
     """
     rng = random.Random(seed)
     now = timezone.now().replace(microsecond=0)
@@ -76,7 +77,8 @@ def seed_demo_data(
         )
         pasts = [change for person in people for change in pipeline_history(person)]
         Candidate.objects.bulk_update(people, ["status_since", *pipeline.FACTS])
-        changes.record([*pasts, *(changes.created(interview, at=_stated_at(interview, now)) for interview in booked)])
+        bookings = [changes.created(i, at=_stated_at(i, now), reason=Reason.SEEDED) for i in booked]
+        changes.record([*pasts, *bookings])
         yield len(people)
 
 
@@ -115,14 +117,14 @@ def pipeline_history(person: Candidate) -> list[Change]:
         path = FORWARD[: FORWARD.index(person.status) + 1]
     span = person.last_updated - person.applied_date
     moments = sorted(person.applied_date + span * rng.random() for _ in path[1:])
-    created = changes.created(person, at=person.applied_date)
+    created = changes.created(person, at=person.applied_date, reason=Reason.SEEDED)
     created.fields.update(status=(None, Status.NEW.value), phase=(None, Phase.ONE.value))  # where they started
     past, entered_at = [created], person.applied_date
     for left, entered, at in zip(path[:-1], path[1:], moments, strict=True):
         fields = {"status": (left.value, entered.value)}
         if entered in PHASE_TWO and left not in PHASE_TWO:
             fields["phase"] = (Phase.ONE.value, Phase.TWO.value)
-        move = Change(person, changes.Action.UPDATED, fields, at=at, entered=entered_at)
+        move = Change(person, changes.Action.UPDATED, fields, at=at, entered=entered_at, reason=Reason.SEEDED)
         pipeline.moved(person, move)
         past.append(move)
         entered_at = at

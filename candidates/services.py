@@ -75,7 +75,7 @@ def candidate_delete(*, instance: Candidate, actor=None, via: Via = Via.COMMAND)
 
 #: What anonymising writes in the place of a person's required values; the optional ones are emptied.
 ANONYMOUS = {"first_name": "Anonymized", "last_name": "Candidate", "email": "anonymized-{pk}@anonymized.invalid"}
-#: A person's values a merge copies from a duplicate when the kept candidate has none: the optional ones.
+#: What a merge copies from a duplicate where the kept candidate has nothing: the optional fields.
 MERGE_FILLS = [
     name for name in CANDIDATE_FIELDS.names(read_only=False) if Candidate._meta.get_field(name).null
 ]  # fmt: skip
@@ -125,7 +125,8 @@ def candidate_anonymize(*, instance: Candidate, actor=None, via: Via = Via.COMMA
     dashboard's counts do not change.
     """
     candidate = lock_for_update(instance)
-    values = {name: ANONYMOUS[name].format(pk=candidate.pk) if name in ANONYMOUS else None for name in _personal()}
+    personal = sorted(entities.of(Candidate).personal)
+    values = {name: ANONYMOUS[name].format(pk=candidate.pk) if name in ANONYMOUS else None for name in personal}
     erased = apply_changes(candidate, values)
     now = timezone.now()
     candidate.last_updated = now
@@ -182,11 +183,6 @@ def _deletions(candidates: list[Candidate], *, reason: Reason | None = None, **f
 
 def _delete(ids: list[int]) -> None:
     Candidate.objects.filter(pk__in=ids).delete()
-
-
-def _personal() -> list[str]:
-    """The candidate's fields that hold their personal data (the model's names)."""
-    return [field.name for field in CANDIDATE_FIELDS if field.personal]
 
 
 def _first_value(candidates: list[Candidate], field: str):

@@ -63,7 +63,7 @@ class Activity(models.Model):
     """
     One entry of the activity feed, derived from a service's statement of what changed, in the
     same transaction. Erasing a person erases their name from their entries; deleting them
-    unlinks the entries too, before the row goes (`dashboard.services.forget_deleted_candidate`).
+    unlinks the entries too, in the deletion's transaction (`dashboard.services.candidates_deleted`).
     """
 
     event = models.CharField(max_length=20, choices=ActivityEvent.choices)
@@ -87,7 +87,7 @@ class Activity(models.Model):
     )
     candidate = models.ForeignKey(
         Candidate, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="activity"
-    )  # unlinked before the candidate goes
+    )  # unlinked in the deletion's transaction, before its deferred constraint is checked
     interview = models.ForeignKey(
         Interview, on_delete=models.SET_NULL, null=True, blank=True, related_name="activity", db_index=False
     )  # indexed where set: most entries are about candidates (activity_of_interview)

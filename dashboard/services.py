@@ -4,7 +4,12 @@ The activity feed and the sync runs, from the services' statements of what chang
 change's own transaction, so an entry exists exactly when the change it describes does.
 """
 
+import threading
+
+from django.db.models import Exists, OuterRef
+
 from candidates.events import CandidateEvent, SyncEvent
+from candidates.models import Candidate
 from dashboard.models import Activity, ActivityEvent, SyncRun, SyncStatus
 from interviews.events import InterviewEvent
 from recruitos.changes import Action, Change, Handler, Reason, Via
@@ -33,7 +38,7 @@ NAMELESS = {ActivityEvent.DELETED, ActivityEvent.ANONYMIZED}
 class Feed(Handler):
     """
     Registered by the dashboard app: the feed's entries of each change, the names of people
-    anonymised gone from it (a deleted person's go with the deletion: `forget_deleted_candidate`),
+    anonymised gone from it (a deleted person's go with the deletion: `candidates_deleted`),
     and the sync runs of imports.
 
     One entry stands for many where a write says so itself: an import's rows (its sync entry),
@@ -45,7 +50,7 @@ class Feed(Handler):
         for change in changes:
             if change.via == Via.IMPORT or (change.instance and change.action == Action.DELETED and change.reason):
                 continue  # the summary of what it is part of says it
-            rows += [(_entry(change, event), _links(change, event)) for event in _entries(change)]
+            rows += [_linked(_entry(change, event), change.instance) for event in _entries(change)]
             if SyncEvent.STARTED in change.events and not change.api_form["dry_run"]:
                 run = SyncRun(
                     source=change.api_form["file_name"], import_job_id=change.instance.pk, started_at=change.at
@@ -69,12 +74,28 @@ class Feed(Handler):
                 _sync_finished(change)
 
 
-def forget_deleted_candidate(sender, instance, **kwargs) -> None:
+_deleting = threading.local()
+
+
+def candidate_deleting(sender, instance, **kwargs) -> None:
+    """`pre_delete` of a candidate, however deleted (a service, the admin, a shell): noted for `candidates_deleted`."""
+    if not hasattr(_deleting, "ids"):
+        _deleting.ids = set()
+    _deleting.ids.add(instance.pk)
+
+
+def candidates_deleted(sender, **kwargs) -> None:
     """
-    `pre_delete` of a candidate, however deleted (a service, the admin, a shell): their name
-    leaves their entries, which are unlinked from them (the entries stay, nameless).
+    `post_delete` of a candidate: the names of everyone the deletion took leave their entries, which
+    are unlinked from them (the entries stay, nameless), in one UPDATE for a whole deletion (Django
+    sends every `pre_delete` before its DELETEs, every `post_delete` after, in its transaction, before
+    the deferred foreign key is checked). Only candidates that are gone: a deletion that failed
+    half-way leaves its noted ids behind, harmless.
     """
-    Activity.objects.filter(candidate_id=instance.pk).update(candidate=None, candidate_name=None)
+    ids, _deleting.ids = getattr(_deleting, "ids", set()), set()
+    if ids:
+        gone = ~Exists(Candidate.objects.filter(pk=OuterRef("candidate_id")))
+        Activity.objects.filter(gone, candidate_id__in=ids).update(candidate=None, candidate_name=None)
 
 
 def _entries(change: Change) -> list[ActivityEvent]:
@@ -110,13 +131,11 @@ def _entry(change: Change, event: ActivityEvent) -> Activity:
     return entry
 
 
-def _links(change: Change, event: ActivityEvent) -> tuple[str, ...]:
-    """The entry's fields that point at the change's object (set when it is inserted with it)."""
-    if change.entity.name == "candidate" and change.instance is not None and event not in NAMELESS:
-        return ("candidate",)
-    if change.entity.name == "interview" and event != ActivityEvent.INTERVIEW_DELETED:
-        return ("interview",)
-    return ()
+def _linked(entry: Activity, instance) -> tuple[Activity, tuple[str, ...]]:
+    """The entry, and its fields that point at the change's object (set when it is inserted with it)."""
+    if instance is None:
+        return entry, ()
+    return entry, tuple(name for name in ("candidate", "interview") if getattr(entry, name) is instance)
 
 
 def _sync_finished(change: Change) -> None:

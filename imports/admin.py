@@ -35,6 +35,9 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_filter = ("status", "dry_run", "via")
     list_select_related = ("actor",)
 
+    def has_module_permission(self, request):
+        return request.user.has_perms(IMPORT_PERMISSIONS) or super().has_module_permission(request)
+
     def has_view_permission(self, request, obj=None):
         return request.user.has_perms(IMPORT_PERMISSIONS) or super().has_view_permission(request, obj)
 

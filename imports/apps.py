@@ -10,6 +10,7 @@ class ImportsConfig(AppConfig):
     def ready(self):
         from imports.events import import_events
         from imports.models import ImportJob
+        from imports.serializers import ImportJobSerializer
         from recruitos import entities
 
         entities.register(
@@ -18,6 +19,6 @@ class ImportsConfig(AppConfig):
                 ImportJob,
                 entities.Fields([]),
                 events=import_events,
-                serializer="imports.serializers.ImportJobSerializer",
+                serializer=ImportJobSerializer,
             )
         )

@@ -10,8 +10,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from imports.importer import read_rows
-from imports.models import ImportJob
-from imports.tasks import claim, execute, run_import
+from imports.models import ImportJob, ImportStatus
+from imports.tasks import STOPPED, claim, execute, finish, run_import
 from recruitos.changes import Via
 
 #: How much of a file is read before it is queued, to refuse one that cannot be an import at once.
@@ -58,10 +58,18 @@ def import_here(
 ) -> ImportJob:
     """
     Import a local file in this process, as a job that ends before this returns (nothing stored:
-    the file is read where it is). ImportFileError (no job) when it cannot be an import at all.
+    the file is read where it is, a pipe too: a CSV streams, unchecked beforehand and its progress
+    unknown). ImportFileError (no job) when it cannot be an import at all. Interrupted (Ctrl-C),
+    the job has failed and the interruption goes on.
     """
-    check_file(file, name)
-    size = file.seek(0, io.SEEK_END)
-    file.seek(0)
-    job = ImportJob.objects.create(file_name=name[-255:], file_size=size, dry_run=dry_run, via=Via.COMMAND)
-    return execute(claim(job.pk), file, batch_size=batch_size, on_error=on_error, progress=progress)
+    size = 0
+    if file.seekable():
+        check_file(file, name)
+        size = file.seek(0, io.SEEK_END)
+        file.seek(0)
+    job = claim(ImportJob.objects.create(file_name=name[-255:], file_size=size, dry_run=dry_run, via=Via.COMMAND).pk)
+    try:
+        return execute(job, file, batch_size=batch_size, on_error=on_error, progress=progress)
+    except BaseException:
+        finish(job, ImportStatus.FAILED, error=STOPPED)
+        raise

@@ -27,6 +27,7 @@ from recruitos.tasks import fresh_connections
 
 logger = logging.getLogger(__name__)
 INTERNAL_ERROR = "The import stopped on an internal error; the rows before it are written."
+STOPPED = "The command running this import stopped before it ended; the rows before that are written."
 
 
 @task(queue_name="imports")
@@ -70,14 +71,11 @@ def execute(job: ImportJob, file, *, batch_size: int = 1000, on_error=None, prog
     try:
         _run(job, file, batch_size, on_error, progress)
     except ImportFileError as exc:
-        return _end(job, ImportStatus.FAILED, error=str(exc))
-    except BaseException as exc:
+        return finish(job, ImportStatus.FAILED, error=str(exc))
+    except Exception:
         logger.exception("import job %s failed", job.pk)
-        _end(job, ImportStatus.FAILED, error=INTERNAL_ERROR)
-        if not isinstance(exc, Exception):
-            raise  # an interrupted command stops
-        return job
-    return _end(job, ImportStatus.SUCCEEDED)
+        return finish(job, ImportStatus.FAILED, error=INTERNAL_ERROR)
+    return finish(job, ImportStatus.SUCCEEDED)
 
 
 def _run(job: ImportJob, file, batch_size: int, on_error, progress) -> None:
@@ -125,7 +123,7 @@ def _position(file, size: int) -> int:
 
 
 @transaction.atomic
-def _end(job: ImportJob, status: ImportStatus, *, error: str = "") -> ImportJob:
+def finish(job: ImportJob, status: ImportStatus, *, error: str = "") -> ImportJob:
     """Finish the job with what it means (its sync run, the feed's entry, `import.finished`); the file goes."""
     job.refresh_from_db()
     started = job.status
@@ -138,13 +136,19 @@ def _end(job: ImportJob, status: ImportStatus, *, error: str = "") -> ImportJob:
 
 
 def sweep() -> None:
-    """Queue again the jobs nobody runs: queued ones the queue lost, running ones whose runner died."""
+    """
+    Queue again the jobs nobody runs: queued ones the queue lost, running ones whose runner died.
+    A job `import_candidates` ran has no stored file to resume from (its command was its runner):
+    once silent as long, it has failed.
+    """
     now = timezone.now()
     stale = now - timedelta(seconds=settings.JOB_STALE_SECONDS)
+    for job in ImportJob.objects.filter(status=ImportStatus.RUNNING, heartbeat_at__lt=stale, stored_file="")[:100]:
+        finish(job, ImportStatus.FAILED, error=STOPPED)
     lost = ImportJob.objects.filter(
         Q(status=ImportStatus.QUEUED, created_at__lt=stale) | Q(status=ImportStatus.RUNNING, heartbeat_at__lt=stale),
         Q(requeued_at__isnull=True) | Q(requeued_at__lt=stale),
-    )
+    ).exclude(stored_file="")
     for job_id in list(lost.values_list("pk", flat=True)[:100]):
         if ImportJob.objects.filter(pk=job_id).update(requeued_at=now):
             run_import.enqueue(job_id)

@@ -11,6 +11,7 @@ class InterviewsConfig(AppConfig):
         from interviews.availability import check_working_hours
         from interviews.events import interview_events
         from interviews.models import INTERVIEW_FIELDS, Interview
+        from interviews.serializers import InterviewSerializer
         from recruitos import entities
 
         checks.register(check_working_hours)
@@ -20,7 +21,7 @@ class InterviewsConfig(AppConfig):
                 Interview,
                 INTERVIEW_FIELDS,
                 events=interview_events,
-                serializer="interviews.serializers.InterviewSerializer",
+                serializer=InterviewSerializer,
                 person="candidate_id",
             )
         )

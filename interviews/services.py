@@ -36,7 +36,7 @@ def interview_update(*, instance: Interview, data: dict, actor=None, via: Via = 
 @transaction.atomic
 def _create(interview: Interview, actor, via: Via) -> Interview:
     _check(interview)
-    changes.create(interview, changes.created(interview, actor=actor, via=via))
+    changes.create(interview, changes.created(interview, actor=actor, via=via), savepoint=False)  # all or nothing
     return interview
 
 

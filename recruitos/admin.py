@@ -94,9 +94,6 @@ def admin_log_forget(model, pks) -> None:
 class ForgetErasedInAdminLog(Handler):
     """The admin's log forgets how it showed each person whose data a change erases."""
 
-    def wants(self, changes) -> bool:
-        return any(change.erase for change in changes)
-
     def stored(self, changes, rows) -> None:
         erased = defaultdict(list)
         for change in changes:

@@ -53,6 +53,7 @@ class Reason(models.TextChoices):
     MERGED = "merged", "Duplicates were merged"
     PURGED = "purged", "The retention policy"
     WITH_CANDIDATE = "with_candidate", "Deleted with its candidate"
+    SEEDED = "seeded", "Demo data, back-dated"
 
 
 @dataclass(eq=False)
@@ -136,8 +137,9 @@ class Handler:
     """
     Something kept about changes. `rows(changes)` gives new rows (unsaved), each with the fields
     that point at its change's object (`links`, set when the object is inserted with them);
-    `stored(changes, rows)` runs once they are stored, in the same transaction: for updates to
-    rows kept earlier (an erasure, an interview that moved) and work for after the commit.
+    `stored(changes, rows)` runs once they are stored, in the caller's transaction (every service
+    that changes existing rows runs in one): for updates to rows kept earlier (an erasure, an
+    interview that moved) and work for after the commit.
     """
 
     #: Its rows are built from the saved object (they need a new object's id).
@@ -163,10 +165,6 @@ def register(handler: Handler) -> Handler:
     return handler
 
 
-def handlers() -> list[Handler]:
-    return list(_handlers)
-
-
 def record(changes: list[Change], *, only=None) -> None:
     """
     Store what the handlers (or `only` these) derive from `changes` (their objects saved), inside
@@ -184,17 +182,18 @@ def create(instance: models.Model, change: Change, *, savepoint: bool = True) ->
     """
     Insert the new `instance` and what the handlers derive from its `change`: one statement on
     PostgreSQL (`recruitos.sql.insert_together`) unless a handler needs the new id first, then a
-    transaction of two. `savepoint`: as `insert_together`'s.
+    transaction of two. `savepoint`: inside a caller's transaction, whether a failed insert leaves
+    it usable (a taken email); a caller that rolls back on any failure passes False.
     """
     wanting = [handler for handler in _handlers if not handler.needs_ids or handler.wants(change)]
     later = [handler for handler in wanting if handler.needs_ids]
     if not can_insert_together(instance):
-        with transaction.atomic():
+        with transaction.atomic(savepoint=savepoint):
             instance.save(force_insert=True)
             record([change], only=wanting)
         return
     now = [(handler, handler.rows([change])) for handler in wanting if not handler.needs_ids]
-    with transaction.atomic() if later else nullcontext():
+    with transaction.atomic(savepoint=savepoint) if later else nullcontext():
         insert_together(instance, [pair for _, pairs in now for pair in pairs], savepoint=savepoint and not later)
         for handler, pairs in now:
             handler.stored([change], [row for row, _ in pairs])

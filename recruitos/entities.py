@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db import models
-from django.utils.module_loading import import_string
 
 from recruitos.naming import camel_name
 
@@ -63,23 +62,19 @@ class Entity:
         fields: Fields,
         *,
         events: Callable,
-        serializer: str,
+        serializer: type,
         person: str | None = None,
     ):
         """
         `events(change)`: the event types (strings) a `recruitos.changes.Change` of it means.
-        `serializer`: the dotted path of its API serializer. `person`: the attribute holding the id
-        of the candidate whose data it holds ("pk" for the candidate itself), or None.
+        `serializer`: its API serializer. `person`: the attribute holding the id of the candidate
+        whose data it holds ("pk" for the candidate itself), or None.
         """
         self.name, self.model, self.fields, self.events = name, model, fields, events
-        self.serializer_path, self.person_attribute = serializer, person
+        self.serializer, self.person_attribute = serializer, person
 
     def __repr__(self):
         return f"<Entity {self.name}>"
-
-    @cached_property
-    def serializer(self):
-        return import_string(self.serializer_path)
 
     @cached_property
     def columns(self) -> dict[str, str]:

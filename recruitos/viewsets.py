@@ -24,6 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from recruitos.changes import Via
 from recruitos.naming import camel_name, concrete_fields
@@ -183,15 +184,41 @@ def list_shape(serializer_class) -> ListShape:
     return ListShape(serializer_class)
 
 
+INTEGERS = {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField",
+            "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField"}  # fmt: skip
+#: The serializer fields that show a column's value as it is (as the renderer writes it), and the
+#: model fields (their internal types) they show so; None: any (a choice shows its stored value).
+PLAIN = {
+    serializers.ChoiceField: None,
+    serializers.CharField: {"CharField", "TextField"},
+    serializers.BigIntegerField: INTEGERS,
+    serializers.IntegerField: INTEGERS,
+    serializers.FloatField: {"FloatField"},
+    serializers.BooleanField: {"BooleanField"},
+    serializers.DateTimeField: {"DateTimeField"},
+    serializers.UUIDField: {"UUIDField"},
+    serializers.PrimaryKeyRelatedField: {"ForeignKey", "OneToOneField"},
+}
+
+
 def _column(model, field) -> str | None:
-    """The column a serializer field reads as it is (None: the serializer computes it)."""
-    if isinstance(field, serializers.SerializerMethodField) or not field.source or "." in field.source:
+    """The column a serializer field shows as it is (None: the serializer's field computes what it shows)."""
+    base = next((base for base in PLAIN if isinstance(field, base)), None)
+    if base is None or type(field).to_representation is not base.to_representation:
+        return None  # its own representation (a decimal as text, a slug of a related row, …)
+    if getattr(field, "format", serializers.empty) is not serializers.empty or getattr(field, "pk_field", None):
+        return None
+    as_text = getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
+    if (base is serializers.BigIntegerField and as_text) or not field.source or "." in field.source:
         return None
     try:
         model_field = model._meta.get_field(field.source)
     except FieldDoesNotExist:
-        return None
-    return model_field.attname if model_field.concrete else None
+        return None  # a property, a method's
+    kinds = PLAIN[base]
+    if not model_field.concrete or (kinds is not None and model_field.get_internal_type() not in kinds):
+        return None  # shown otherwise than stored (an integer as text, …)
+    return model_field.attname
 
 
 def _computed(field, instance):

@@ -33,9 +33,14 @@ class CandidateWithNameSerializer(CandidateSerializer):
 class InterviewWithEndSerializer(InterviewSerializer):
     ends = serializers.DateTimeField(source="ends_at", read_only=True)
     candidate_name = serializers.CharField(source="candidate.full_name", read_only=True)
+    # Columns the serializer shows otherwise than stored: an integer as text, a related row by its
+    # email, a time in a format of its own.
+    minutes = serializers.CharField(source="duration", read_only=True)
+    candidate_email = serializers.SlugRelatedField(source="candidate", slug_field="email", read_only=True)
+    day = serializers.DateTimeField(source="scheduled_date", format="%Y-%m-%d", read_only=True)
 
     class Meta(InterviewSerializer.Meta):
-        fields = [*InterviewSerializer.Meta.fields, "ends", "candidate_name"]
+        fields = [*InterviewSerializer.Meta.fields, "ends", "candidate_name", "minutes", "candidate_email", "day"]
 
 
 class CandidateWithNameViewSet(CandidateViewSet):
@@ -74,6 +79,11 @@ def test_computed_fields_of_interviews_too_and_from_a_related_row(auth_client):
     [row] = auth_client.get(f"/api/interviews?candidateId={interview.candidate_id}").json()
     assert row == auth_client.get(f"/api/interviews/{interview.pk}").json()
     assert (row["candidateName"], row["ends"]) == ("Ada Lovelace", interview.ends_at.isoformat().replace("+00:00", "Z"))
+    assert (row["minutes"], row["candidateEmail"], row["day"]) == (
+        "60",
+        interview.candidate.email,
+        f"{interview.scheduled_date:%Y-%m-%d}",
+    )
 
 
 def test_writes_and_history_keep_the_declared_fields(auth_client):

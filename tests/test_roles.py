@@ -88,3 +88,23 @@ def test_the_admin_needs_a_staff_login(client, db):
 @pytest.mark.parametrize("group", ["Recruiter", "Viewer"])
 def test_the_roles_exist_after_migrating(db, group):
     assert Group.objects.filter(name=group).exists()
+
+
+def test_a_recruiter_imports_in_the_admin_and_follows_the_job(db, django_capture_on_commit_callbacks):
+    """The Recruiter role has no permission of the imports app's own: adding and changing candidates is enough."""
+    import io
+
+    user = UserFactory(username="recruiter-admin", is_superuser=False, is_staff=True)
+    user.groups.add(Group.objects.get(name="Recruiter"))
+    client = Client()
+    client.force_login(user)
+    assert 'href="/admin/imports/importjob/add/"' in client.get("/admin/candidates/candidate/").content.decode()
+    assert 'href="/admin/imports/"' in client.get("/admin/").content.decode()  # the app is on the index
+    upload = io.BytesIO(b"firstName,lastName,email,position\nAda,L,ada@example.com,Dev\n")
+    upload.name = "people.csv"
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = client.post("/admin/imports/importjob/add/", {"file": upload})
+    assert queued.status_code == 302
+    assert "Succeeded" in client.get(queued["Location"]).content.decode()
+    assert client.get("/admin/imports/").status_code == 200
+    assert Candidate.objects.get().email == "ada@example.com"

@@ -287,7 +287,7 @@ def test_a_write_path_states_its_change_once(path, subscribed, auth_client, admi
     tallies_agree()
 
 
-def test_seeding_states_each_persons_past_and_each_booking(subscribed):
+def test_seeding_states_each_persons_past_and_each_booking_without_announcing_them(subscribed):
     call_command("seed_demo_data", "--candidates", "6", stdout=io.StringIO())
     people, booked = Candidate.objects.count(), Interview.objects.count()
     moves = HistoryRecord.objects.filter(subject="candidate", action="updated").count()
@@ -299,9 +299,6 @@ def test_seeding_states_each_persons_past_and_each_booking(subscribed):
     assert list(feed).count("applied") == people
     assert sum(event in ("status_changed", "hired") for event in feed) == moves
     assert sum(event in ("scheduled", "completed", "cancelled") for event in feed) == booked
-    sent = list(Delivery.objects.values_list("event_type", flat=True))
-    assert sent.count("candidate.created") == people
-    assert sent.count("candidate.updated") == moves
-    assert sum(event.startswith("interview.") for event in sent) == booked
+    assert not Delivery.objects.exists()  # back-dated demo data is not announced: a body would show it as it is now
     assert not Activity.objects.filter(timestamp__gt=timezone.now()).exists()  # pasts and bookings at their own times
     tallies_agree()

@@ -4,6 +4,8 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from candidates.models import Candidate
@@ -189,3 +191,37 @@ def test_no_way_of_deleting_a_candidate_leaves_their_name_in_the_feed(auth_clien
     )
     Candidate.objects.filter(pk=candidate_id).delete()
     assert list(Activity.objects.values_list("candidate", "candidate_name")) == [(None, None), (None, None)]
+
+
+def test_a_deletion_of_many_forgets_them_all_in_one_update(auth_client):
+    ids = [auth_client.post("/api/candidates", {**SARAH, "email": f"s{n}@email.com"}).json()["id"] for n in range(5)]
+    kept = auth_client.post("/api/candidates", {**SARAH, "email": "kept@email.com", "firstName": "Kept"}).json()["id"]
+    with CaptureQueriesContext(connection) as queries:
+        Candidate.objects.filter(pk__in=ids).delete()
+    assert sum(query["sql"].startswith('UPDATE "dashboard_activity"') for query in queries) == 1
+    assert set(Activity.objects.exclude(candidate_id=kept).values_list("candidate", "candidate_name")) == {(None, None)}
+    assert Activity.objects.get(candidate_id=kept).candidate_name == "Kept Johnson"
+
+
+def test_a_deletion_that_failed_takes_no_name_with_it(auth_client):
+    """Its candidate was noted as going; the next deletion leaves them their name, since they are still there."""
+    from django.db import transaction
+    from django.db.models.signals import pre_delete
+
+    stays = auth_client.post("/api/candidates", {**SARAH, "email": "stays@email.com", "firstName": "Stays"}).json()[
+        "id"
+    ]
+    goes = auth_client.post("/api/candidates", {**SARAH, "email": "goes@email.com"}).json()["id"]
+
+    def refuse(sender, instance, **kwargs):
+        raise RuntimeError("refused")
+
+    pre_delete.connect(refuse, sender=Candidate)
+    try:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            Candidate.objects.filter(pk=stays).delete()
+    finally:
+        pre_delete.disconnect(refuse, sender=Candidate)
+    Candidate.objects.filter(pk=goes).delete()
+    assert Activity.objects.get(candidate_id=stays).candidate_name == "Stays Johnson"
+    assert Activity.objects.filter(candidate_name="Sarah Johnson").count() == 0
