@@ -317,3 +317,15 @@ def test_interviews_keep_their_candidates_applied_date_when_an_import_moves_it_o
     assert auth_client.put(f"/api/interviews/{interview.pk}", {"candidateId": bob.pk}).status_code == 200
     interview.refresh_from_db()
     assert interview.candidate_applied_date == bob.applied_date != ada.applied_date
+
+
+def test_on_postgresql_booking_an_interview_is_two_inserts_and_no_savepoint_of_its_own(auth_client):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no INSERT in WITH: each row is its own statement there")
+    candidate = CandidateFactory()
+    body = {"candidateId": candidate.pk, "scheduledDate": "2031-03-04T15:00:00Z", "interviewer": "Jo"}
+    with CaptureQueriesContext(connection) as captured:
+        assert auth_client.post("/api/interviews", body).status_code == 201
+    inserts = [query["sql"] for query in captured if "INSERT" in query["sql"]]
+    assert len(inserts) == 2  # the interview; its feed entry and history record together
+    assert sum(query["sql"].startswith("SAVEPOINT") for query in captured) == 1  # the service's own transaction

@@ -390,3 +390,30 @@ def test_the_admin_takes_an_import_larger_than_other_uploads_past_its_csrf_check
         )
     assert response.status_code == 302
     assert ImportJob.objects.get().file_size == path.stat().st_size
+
+
+def test_a_csv_from_a_pipe_imports(db, tmp_path):
+    """A pipe cannot be read twice: its CSV streams, checked as it goes."""
+    import os
+    import threading
+
+    fifo = tmp_path / "people.csv"
+    os.mkfifo(fifo)
+    rows = HEADER + "Sarah,Johnson,sarah@example.com,Dev,1,New,LinkedIn,,\n"
+    writer = threading.Thread(target=lambda: fifo.write_text(rows))
+    writer.start()
+    out, err = run_import(fifo)
+    writer.join()
+    assert (err, Candidate.objects.get().email) == ("", "sarah@example.com")
+    assert "1 candidates created" in out
+
+
+def test_the_sweeper_ends_a_command_import_whose_command_died(db):
+    from imports.tasks import STOPPED, claim, sweep
+
+    job = claim(ImportJob.objects.create(file_name="people.csv", via="command").pk)
+    ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - datetime.timedelta(hours=1))
+    sweep()
+    job.refresh_from_db()
+    assert (job.status, job.error) == ("failed", STOPPED)
+    assert (SyncRun.objects.get().status, SyncRun.objects.get().error) == ("error", STOPPED)
