@@ -25,6 +25,7 @@ from rest_framework import serializers
 from candidates.models import CANDIDATE_FIELDS, Candidate
 from candidates.serializers import CandidateSerializer
 from candidates.services import candidate_bulk_write
+from imports import limits
 from recruitos.dates import SupportedMoment
 from recruitos.emails import email_key
 from recruitos.exceptions import flatten_errors
@@ -129,17 +130,26 @@ def _read_csv(file) -> Iterator[tuple[int, dict | UnreadableRow]]:
     text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
     line = 0
     try:
-        header = text.readline()
+        physical = limits.lines(text)
+        header = next(physical, "")
         if not header.strip():
             raise ImportFileError("the file is empty")
         separator = max(SEPARATORS, key=header.count)
-        reader = csv.DictReader(itertools.chain([header], text), delimiter=separator)
-        columns = reader.fieldnames
+        reader = csv.reader(itertools.chain([header], physical), delimiter=separator)
+        columns = next(reader)
+        limits.check_columns(len(columns))
         _check_columns(columns)
-        line = 1
-        for row in reader:
+        # Each row costs what its known columns cost: the others are read by the C parser and
+        # dropped, named once (the first row carries them, for `ignored_fields` to report).
+        known = [(n, name) for n, name in enumerate(columns) if snake_name(name) in FIELD_NAMES]
+        every = list(enumerate(columns))
+        line, pairs = 1, every
+        for cells in reader:
             start, line = line + 1, reader.line_num
-            values = {key: read_cell(value) for key, value in row.items() if key is not None}
+            if not cells:  # a blank line
+                continue
+            width = len(cells)
+            values = {name: read_cell(cells[n]) if n < width else None for n, name in pairs}
             broken = [k for k, v in values.items() if isinstance(v, str) and "\n" in v and snake_name(k) != "notes"]
             if broken:  # only notes may hold a line break: a quote was left open on line `start`
                 message = (
@@ -149,6 +159,9 @@ def _read_csv(file) -> Iterator[tuple[int, dict | UnreadableRow]]:
                 yield start, UnreadableRow(broken[0], message)
                 continue
             yield start, values
+            pairs = known
+    except limits.LimitExceeded as exc:
+        raise ImportFileError(str(exc)) from exc
     except UnicodeDecodeError as exc:
         raise ImportFileError(f"line {line + 1}: the file is not UTF-8 text") from exc
     except csv.Error as exc:
@@ -182,8 +195,10 @@ def _read_json(file) -> Iterator[tuple[int, object]]:
     file.seek(0)
     index = 0
     try:
-        for index, item in enumerate(ijson.items(file, "item", use_float=True), start=1):
+        for index, item in enumerate(ijson.items(limits.JSONLimits(file), "item", use_float=True), start=1):
             yield index, item
+    except limits.LimitExceeded as exc:
+        raise ImportFileError(str(exc)) from exc  # found in a block read ahead of the rows: no row number
     except (ijson.JSONError, UnicodeDecodeError) as exc:
         raise ImportFileError(f"malformed JSON after row {index}: {exc}") from exc
 

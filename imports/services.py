@@ -6,10 +6,11 @@ run at once in this process (`manage.py import_candidates`). Either way it is an
 import io
 import uuid
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from imports.importer import read_rows
+from imports.importer import ImportFileError, read_rows
 from imports.models import ImportJob, ImportStatus
 from imports.tasks import STOPPED, claim, execute, finish, run_import
 from recruitos.changes import Via
@@ -25,6 +26,11 @@ def check_file(file, name: str) -> None:
     file.seek(0)
     if len(head) == HEAD_BYTES and b"\n" in head:
         head = head[: head.rindex(b"\n") + 1]  # whole lines only: never half a character
+    elif len(head) == HEAD_BYTES and name.lower().endswith(".csv"):  # never a header cut mid-name
+        raise ImportFileError(
+            f"the header line is longer than {HEAD_BYTES:,} bytes; an import file has at most "
+            f"{settings.IMPORT_MAX_COLUMNS} columns (IMPORT_MAX_COLUMNS) of short names"
+        )
     next(iter(read_rows(io.BytesIO(head), name)), None)
 
 

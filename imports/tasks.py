@@ -92,7 +92,8 @@ def _run(job: ImportJob, file, batch_size: int, on_error, progress) -> None:
         if on_error is not None:
             on_error(error)
         if len(errors) < KEPT_ERRORS:
-            errors.append({"line": error.line, "field": error.field, "message": error.message})
+            field, message = stored_text(error.field), stored_text(error.message)
+            errors.append({"line": error.line, "field": field, "message": message})
 
     def written(counts: ImportResult) -> None:
         # In the batch's own transaction: the job says exactly what is written.
@@ -128,11 +129,16 @@ def finish(job: ImportJob, status: ImportStatus, *, error: str = "") -> ImportJo
     job.refresh_from_db()
     started = job.status
     stored, job.stored_file = job.stored_file, ""
-    job.status, job.error, job.finished_at = status, error, timezone.now()
+    job.status, job.error, job.finished_at = status, stored_text(error), timezone.now()
     job.save(update_fields=["status", "error", "finished_at", "stored_file"])
     changes.record([changes.updated(job, {"status": started}, actor=job.actor, via=job.via, at=job.finished_at)])
     transaction.on_commit(lambda: stored and default_storage.delete(stored))
     return job
+
+
+def stored_text(text: str) -> str:
+    """A message as the database can keep it: a NUL (which a file's key or value may hold) written as \\u0000."""
+    return text.replace("\x00", "\\u0000")
 
 
 def sweep() -> None:

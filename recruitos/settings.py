@@ -214,6 +214,11 @@ JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=120)
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # The largest file `POST /api/imports` and the admin's import page take.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=1024 * 1_048_576)
+# What an import file's shape may be (imports.limits): columns of a CSV, characters in one of its
+# lines (or one JSON value), levels of JSON nesting. A file past one is refused, naming it.
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=100)
+IMPORT_MAX_LINE_LENGTH = env.int("IMPORT_MAX_LINE_LENGTH", default=1_048_576)
+IMPORT_MAX_JSON_DEPTH = env.int("IMPORT_MAX_JSON_DEPTH", default=32)
 
 # Webhooks (webhooks app). Subscriptions may name only https URLs on public addresses, unless
 # WEBHOOK_ALLOW_PRIVATE_NETWORKS=1 (development and tests only: internal addresses and plain http).
