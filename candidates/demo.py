@@ -20,6 +20,7 @@ from candidates import pipeline
 from candidates.models import Candidate, Phase, Source, Status
 from interviews.models import Interview, InterviewStatus, InterviewType, interviewer_key
 from recruitos import changes
+from recruitos.batches import rows_per_insert, rows_per_update
 from recruitos.changes import Change, Reason
 
 FIRST_NAMES = (
@@ -69,14 +70,20 @@ def seed_demo_data(
     diary = Diary(interviewers, scheduled.values_list("interviewer_key", "candidate_id", "scheduled_date", "ends_at"))
     for start in range(0, candidates, batch_size):
         numbers = range(first_number + start, first_number + min(start + batch_size, candidates))
-        people = Candidate.objects.bulk_create([_candidate(rng, number, now) for number in numbers])
+        people = Candidate.objects.bulk_create(
+            [_candidate(rng, number, now) for number in numbers], batch_size=rows_per_insert(Candidate)
+        )
         booked = Interview.objects.bulk_create(
-            diary.booked(_interview(rng, person, now, interviewers))
-            for person in people
-            for _ in range(interviews_per_candidate)
+            (
+                diary.booked(_interview(rng, person, now, interviewers))
+                for person in people
+                for _ in range(interviews_per_candidate)
+            ),
+            batch_size=rows_per_insert(Interview),
         )
         pasts = [change for person in people for change in pipeline_history(person)]
-        Candidate.objects.bulk_update(people, ["status_since", *pipeline.FACTS])
+        facts = ["status_since", *pipeline.FACTS]
+        Candidate.objects.bulk_update(people, facts, batch_size=rows_per_update(facts))
         bookings = [changes.created(i, at=_stated_at(i, now), reason=Reason.SEEDED) for i in booked]
         changes.record([*pasts, *bookings])
         yield len(people)

@@ -19,6 +19,7 @@ from candidates.models import CANDIDATE_FIELDS, Candidate, Status
 from interviews.clashes import merge_clash_error
 from interviews.models import Interview
 from recruitos import changes, entities
+from recruitos.batches import rows_per_insert, rows_per_update
 from recruitos.changes import Action, Change, Reason, Via
 from recruitos.services import apply_changes, lock_for_update, violated_constraint
 
@@ -250,7 +251,7 @@ def candidate_bulk_write(
         with transaction.atomic():
             _keep_free_ids(candidates)
             ids_from_file = any(candidate.pk is not None for candidate in candidates)
-            Candidate.objects.bulk_create(candidates)
+            Candidate.objects.bulk_create(candidates, batch_size=rows_per_insert(Candidate))
             _bulk_update(changed)
             _applied_dates_moved([candidate for candidate, before in changed if "applied_date" in before])
             if ids_from_file:
@@ -279,7 +280,7 @@ def _bulk_update(changed: list[tuple[Candidate, dict]]) -> None:
     for candidate, fields in changed:
         groups.setdefault(frozenset(fields), []).append(candidate)
     for fields, candidates in groups.items():
-        Candidate.objects.bulk_update(candidates, sorted(fields), batch_size=500)
+        Candidate.objects.bulk_update(candidates, sorted(fields), batch_size=min(500, rows_per_update(fields)))
 
 
 def _reset_id_sequence() -> None:

@@ -5,7 +5,8 @@ runs it. Its start and its end are stated as changes (`recruitos.changes`), from
 dashboard keeps its sync runs and webhooks send `import.finished`.
 
 Its progress is written in the same transaction as each batch of rows, so a job that a dead
-worker left is resumed after the last batch written, with its counts exact.
+worker left is resumed after the last batch written, with its counts exact. Its runner holds it by
+a lease (`recruitos.leases`): renewed by a heartbeat while it runs, checked with every batch.
 """
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from recruitos.changes import Via
+from recruitos.leases import Leased
 
 #: How many row errors a job keeps (and the API shows); it counts them all.
 KEPT_ERRORS = 100
@@ -25,7 +27,7 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class ImportJob(models.Model):
+class ImportJob(Leased):
     status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     file_name = models.CharField(max_length=255, help_text="The name the file was sent with.")
     stored_file = models.CharField(max_length=255, blank=True, help_text="Where it waits; emptied when the job ends.")
@@ -42,7 +44,6 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="The running job's last sign of life.")
     requeued_at = models.DateTimeField(null=True, blank=True, help_text="When the sweeper last queued it again.")
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Times a worker took it up.")
     actor = models.ForeignKey(

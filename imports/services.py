@@ -5,6 +5,7 @@ run at once in this process (`manage.py import_candidates`). Either way it is an
 
 import io
 import uuid
+from contextlib import suppress
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -14,6 +15,7 @@ from imports.importer import ImportFileError, read_rows
 from imports.models import ImportJob, ImportStatus
 from imports.tasks import STOPPED, claim, execute, finish, run_import
 from recruitos.changes import Via
+from recruitos.leases import LeaseLost
 
 #: How much of a file is read before it is queued, to refuse one that cannot be an import at once.
 HEAD_BYTES = 65_536
@@ -73,9 +75,12 @@ def import_here(
         check_file(file, name)
         size = file.seek(0, io.SEEK_END)
         file.seek(0)
-    job = claim(ImportJob.objects.create(file_name=name[-255:], file_size=size, dry_run=dry_run, via=Via.COMMAND).pk)
+    job, lease = claim(
+        ImportJob.objects.create(file_name=name[-255:], file_size=size, dry_run=dry_run, via=Via.COMMAND).pk
+    )
     try:
-        return execute(job, file, batch_size=batch_size, on_error=on_error, progress=progress)
+        return execute(job, lease, file, batch_size=batch_size, on_error=on_error, progress=progress)
     except BaseException:
-        finish(job, ImportStatus.FAILED, error=STOPPED)
+        with suppress(LeaseLost):
+            finish(job, lease, ImportStatus.FAILED, error=STOPPED)
         raise

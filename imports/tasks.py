@@ -1,11 +1,11 @@
 """
-Import jobs: claimed, run to their end, and swept.
+Import jobs: taken by one runner, run to their end, and swept.
 
-A runner claims a job in the database before running it, so a job queued twice runs once; it
-writes its progress with each batch, and a job whose runner stopped reporting for
-JOB_STALE_SECONDS is claimed again and resumed after its last written batch. A job's start (its
-first claim) and its end are stated as changes (`recruitos.changes`) in the same transaction as
-the job's own row.
+A runner takes a job by its lease (`recruitos.leases`): a heartbeat keeps it while the job runs,
+however slow a batch, and each batch's transaction writes the job's progress only while the runner
+still holds it, so a runner that stalled past its lease writes nothing more once another took the
+job over (which resumes after the last written batch). A job's start (its first taking) and its
+end are stated as changes (`recruitos.changes`) in the same transaction as the job's own row.
 """
 
 import logging
@@ -23,11 +23,13 @@ from django_tasks import task
 from imports.importer import CandidateImporter, ImportFileError, ImportResult, ignored_fields, read_rows
 from imports.models import KEPT_ERRORS, ImportJob, ImportStatus
 from recruitos import changes
+from recruitos.leases import Lease, LeaseLost, free
 from recruitos.tasks import fresh_connections
 
 logger = logging.getLogger(__name__)
 INTERNAL_ERROR = "The import stopped on an internal error; the rows before it are written."
 STOPPED = "The command running this import stopped before it ended; the rows before that are written."
+UNFINISHED = (ImportStatus.QUEUED, ImportStatus.RUNNING)
 
 
 @task(queue_name="imports")
@@ -35,50 +37,58 @@ def run_import(job_id: int) -> None:
     """Run (or resume) import job `job_id` from its stored file, unless another runner holds it or it has ended."""
     fresh_connections()
     try:
-        if (job := claim(job_id)) is not None:
+        if taken := claim(job_id):
+            job, lease = taken
             with default_storage.open(job.stored_file, "rb") as file:
-                execute(job, file)
+                execute(job, lease, file)
     finally:
         fresh_connections()
 
 
 @transaction.atomic
-def claim(job_id: int) -> ImportJob | None:
-    """Job `job_id`, taken for this runner if it is queued or its runner stopped reporting; else None."""
+def claim(job_id: int) -> tuple[ImportJob, Lease] | None:
+    """Job `job_id` and its lease, taken for this runner if it has not ended and nobody holds it; else None."""
     now = timezone.now()
-    stale = now - timedelta(seconds=settings.JOB_STALE_SECONDS)
-    claimable = Q(status=ImportStatus.QUEUED) | Q(status=ImportStatus.RUNNING, heartbeat_at__lt=stale)
-    taken = ImportJob.objects.filter(claimable, pk=job_id).update(
+    lease = Lease.take(
+        ImportJob.objects.filter(pk=job_id, status__in=UNFINISHED),
         status=ImportStatus.RUNNING,
-        heartbeat_at=now,
         started_at=Coalesce("started_at", now),
         attempts=F("attempts") + 1,
     )
-    if not taken:
+    if not lease:
         return None
     job = ImportJob.objects.get(pk=job_id)
     if job.attempts == 1:  # its first run: the import has started
         changes.record([changes.updated(job, {"status": ImportStatus.QUEUED}, actor=job.actor, via=job.via, at=now)])
-    return job
+    return job, lease
 
 
-def execute(job: ImportJob, file, *, batch_size: int = 1000, on_error=None, progress=iter) -> ImportJob:
+def execute(job: ImportJob, lease: Lease, file, *, batch_size: int = 1000, on_error=None, progress=iter) -> ImportJob:
     """
-    Import `file` for the claimed `job`, going on after its last written batch, to its end:
-    succeeded, or failed with the reason (`job.error`). `on_error(RowError)` hears of each bad
-    row besides the job; `progress` wraps the rows (a progress bar).
+    Import `file` for the `job` this runner holds by `lease`, going on after its last written batch,
+    to its end: succeeded, or failed with the reason (`job.error`). `on_error(RowError)` hears of
+    each bad row besides the job; `progress` wraps the rows (a progress bar). Once another runner
+    has taken the job (this one stalled past its lease), it stops, writing nothing more.
     """
     try:
-        _run(job, file, batch_size, on_error, progress)
-    except ImportFileError as exc:
-        return finish(job, ImportStatus.FAILED, error=str(exc))
-    except Exception:
-        logger.exception("import job %s failed", job.pk)
-        return finish(job, ImportStatus.FAILED, error=INTERNAL_ERROR)
-    return finish(job, ImportStatus.SUCCEEDED)
+        with lease.kept():
+            try:
+                _run(job, lease, file, batch_size, on_error, progress)
+            except ImportFileError as exc:
+                return finish(job, lease, ImportStatus.FAILED, error=str(exc))
+            except LeaseLost:
+                raise
+            except Exception:
+                logger.exception("import job %s failed", job.pk)
+                return finish(job, lease, ImportStatus.FAILED, error=INTERNAL_ERROR)
+            return finish(job, lease, ImportStatus.SUCCEEDED)
+    except LeaseLost:
+        logger.warning("import job %s was taken over by another runner; this one stops", job.pk)
+        job.refresh_from_db()
+        return job
 
 
-def _run(job: ImportJob, file, batch_size: int, on_error, progress) -> None:
+def _run(job: ImportJob, lease: Lease, file, batch_size: int, on_error, progress) -> None:
     errors = list(job.errors)
     result = ImportResult(
         rows=job.processed,
@@ -96,8 +106,8 @@ def _run(job: ImportJob, file, batch_size: int, on_error, progress) -> None:
             errors.append({"line": error.line, "field": field, "message": message})
 
     def written(counts: ImportResult) -> None:
-        # In the batch's own transaction: the job says exactly what is written.
-        ImportJob.objects.filter(pk=job.pk).update(
+        # In the batch's own transaction: the job says exactly what is written, if this runner still holds it.
+        lease.write(
             processed=counts.rows,
             created_count=counts.created,
             updated_count=counts.updated,
@@ -105,7 +115,6 @@ def _run(job: ImportJob, file, batch_size: int, on_error, progress) -> None:
             failed_count=counts.failed,
             errors=errors,
             bytes_read=_position(file, job.file_size),
-            heartbeat_at=timezone.now(),
         )
 
     importer = CandidateImporter(
@@ -124,14 +133,17 @@ def _position(file, size: int) -> int:
 
 
 @transaction.atomic
-def finish(job: ImportJob, status: ImportStatus, *, error: str = "") -> ImportJob:
-    """Finish the job with what it means (its sync run, the feed's entry, `import.finished`); the file goes."""
+def finish(job: ImportJob, lease: Lease, status: ImportStatus, *, error: str = "") -> ImportJob:
+    """
+    End the job this runner holds with what it means (its sync run, the feed's entry,
+    `import.finished`); the file goes. LeaseLost (nothing written) if another runner holds it now.
+    """
+    started = ImportJob.objects.values_list("status", flat=True).get(pk=job.pk)
+    now = timezone.now()
+    lease.write(status=status, error=stored_text(error), finished_at=now, stored_file="", end=True)
+    stored = job.stored_file
     job.refresh_from_db()
-    started = job.status
-    stored, job.stored_file = job.stored_file, ""
-    job.status, job.error, job.finished_at = status, stored_text(error), timezone.now()
-    job.save(update_fields=["status", "error", "finished_at", "stored_file"])
-    changes.record([changes.updated(job, {"status": started}, actor=job.actor, via=job.via, at=job.finished_at)])
+    changes.record([changes.updated(job, {"status": started}, actor=job.actor, via=job.via, at=now)])
     transaction.on_commit(lambda: stored and default_storage.delete(stored))
     return job
 
@@ -143,16 +155,19 @@ def stored_text(text: str) -> str:
 
 def sweep() -> None:
     """
-    Queue again the jobs nobody runs: queued ones the queue lost, running ones whose runner died.
-    A job `import_candidates` ran has no stored file to resume from (its command was its runner):
-    once silent as long, it has failed.
+    Queue again the jobs nobody runs: queued ones the queue lost, running ones whose runner died
+    (its lease ended). A job `import_candidates` ran has no stored file to resume from (its
+    command was its runner): once its lease has ended, it has failed.
     """
     now = timezone.now()
-    stale = now - timedelta(seconds=settings.JOB_STALE_SECONDS)
-    for job in ImportJob.objects.filter(status=ImportStatus.RUNNING, heartbeat_at__lt=stale, stored_file="")[:100]:
-        finish(job, ImportStatus.FAILED, error=STOPPED)
+    unheld = ImportJob.objects.filter(free(now), status=ImportStatus.RUNNING)
+    for job_id in list(unheld.filter(stored_file="").values_list("pk", flat=True)[:100]):
+        with transaction.atomic():
+            if lease := Lease.take(ImportJob.objects.filter(pk=job_id, status=ImportStatus.RUNNING, stored_file="")):
+                finish(ImportJob.objects.get(pk=job_id), lease, ImportStatus.FAILED, error=STOPPED)
+    stale = now - timedelta(seconds=settings.JOB_LEASE_SECONDS)
     lost = ImportJob.objects.filter(
-        Q(status=ImportStatus.QUEUED, created_at__lt=stale) | Q(status=ImportStatus.RUNNING, heartbeat_at__lt=stale),
+        Q(status=ImportStatus.QUEUED, created_at__lt=stale) | Q(free(now), status=ImportStatus.RUNNING),
         Q(requeued_at__isnull=True) | Q(requeued_at__lt=stale),
     ).exclude(stored_file="")
     for job_id in list(lost.values_list("pk", flat=True)[:100]):

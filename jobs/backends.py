@@ -10,6 +10,7 @@ the database, so one lost with its process is picked up again by the sweeper (`j
 when the app next runs.
 """
 
+import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -21,18 +22,28 @@ from recruitos.tasks import fresh_connections
 
 
 class ThreadBackend(ImmediateBackend):
-    """`ImmediateBackend`, run on one of THREADS threads (OPTIONS: {"THREADS": n}, default 2)."""
+    """
+    `ImmediateBackend`, run on THREADS threads per queue (OPTIONS: {"THREADS": n}, default 2): each
+    queue has threads of its own, so slow deliveries never keep an import waiting, nor the reverse.
+    """
 
     def __init__(self, alias: str, params: dict):
         super().__init__(alias, params)
-        self.threads = ThreadPoolExecutor(
-            max_workers=self.options.get("THREADS", 2), thread_name_prefix=f"tasks-{alias}"
-        )
+        self.pools: dict[str, ThreadPoolExecutor] = {}
+        self.pools_made = threading.Lock()
+
+    def pool(self, queue: str) -> ThreadPoolExecutor:
+        with self.pools_made:
+            if queue not in self.pools:
+                self.pools[queue] = ThreadPoolExecutor(
+                    max_workers=self.options.get("THREADS", 2), thread_name_prefix=f"tasks-{self.alias}-{queue}"
+                )
+            return self.pools[queue]
 
     def enqueue(self, task, args, kwargs) -> TaskResult:
         """Run the task on a thread; the result says it is waiting (its outcome is in the database the job writes)."""
         self.validate_task(task)
-        self.threads.submit(self.run, task, args, kwargs)
+        self.pool(task.queue_name).submit(self.run, task, args, kwargs)
         return TaskResult(
             task=task, id=uuid.uuid4().hex, status=TaskResultStatus.READY, enqueued_at=None, started_at=None,
             last_attempted_at=None, finished_at=None, args=args, kwargs=kwargs, backend=self.alias, errors=[],

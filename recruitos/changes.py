@@ -24,6 +24,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from recruitos import entities
+from recruitos.batches import rows_per_insert
 from recruitos.sql import can_insert_together, insert_rows, insert_together
 
 #: Up to this many derived rows are stored in one statement; more go in batches per model.
@@ -209,4 +210,4 @@ def store(rows: list[models.Model]) -> None:
     for row in rows:
         by_model[type(row)].append(row)
     for model, same in by_model.items():
-        model._default_manager.bulk_create(same, batch_size=BATCH_SIZE)
+        model._default_manager.bulk_create(same, batch_size=min(BATCH_SIZE, rows_per_insert(model)))

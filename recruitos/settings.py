@@ -207,8 +207,10 @@ RQ_SHOW_ADMIN_LINK = False  # django-rq's own dashboard is not served
 # How often workers (and, without a queue, web processes) queue again due and abandoned work.
 JOB_SWEEP_SECONDS = env.float("JOB_SWEEP_SECONDS", default=5)
 JOB_SWEEPS = ["imports.tasks.sweep", "webhooks.tasks.sweep"]
-# A running job that has not reported progress for this long is taken to be dead and run again.
-JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=120)
+# A runner holds its work (an import, a batch of deliveries) by a lease this long, renewed by a
+# heartbeat every quarter of it while it runs; a runner silent for this long is taken to be dead,
+# and its work is given to another (recruitos.leases).
+JOB_LEASE_SECONDS = env.float("JOB_LEASE_SECONDS", default=60)
 # Files waiting for an import job. Several worker machines need this on shared storage (or an S3
 # STORAGES["default"]); each file is deleted when its import ends.
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "media"))
@@ -223,15 +225,19 @@ IMPORT_MAX_JSON_DEPTH = env.int("IMPORT_MAX_JSON_DEPTH", default=32)
 # Webhooks (webhooks app). Subscriptions may name only https URLs on public addresses, unless
 # WEBHOOK_ALLOW_PRIVATE_NETWORKS=1 (development and tests only: internal addresses and plain http).
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=False)
+# Each attempt's deadline for the whole exchange (connect, send, the answer's status and a short
+# excerpt of it): a receiver that trickles is cut off there.
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5)
+# Threads per process that send deliveries, a subscription at a time each, subscriptions in turns.
+WEBHOOK_SEND_THREADS = env.int("WEBHOOK_SEND_THREADS", default=8)
 # Each process keeps the active subscriptions and hears of changes through PostgreSQL's LISTEN/NOTIFY;
 # 0 reads them on every write instead (behind a pooler in transaction mode, which cannot keep a LISTEN).
 WEBHOOK_LISTEN = env.bool("WEBHOOK_LISTEN", default=True)
-# A worker holds the deliveries it took this long; if it dies, another sends them after that.
-WEBHOOK_LEASE_SECONDS = env.int("WEBHOOK_LEASE_SECONDS", default=60)
 # Seconds before each retry of a failed delivery, with ±20% jitter: 11 attempts over about 23.6 hours.
-RETRY_WAITS = [5, 30, 120, 300, 1800, 3600, 7200, 14400, 28800, 28800]
-WEBHOOK_RETRY_WAITS = [int(wait) for wait in env.list("WEBHOOK_RETRY_WAITS", default=RETRY_WAITS)]
+WEBHOOK_RETRY_WAITS = [
+    int(wait)
+    for wait in env.list("WEBHOOK_RETRY_WAITS", default=[5, 30, 120, 300, 1800, 3600, 7200, 14400, 28800, 28800])
+]
 # A subscription whose attempts have all failed for this long, this many in a row at least, is turned off.
 WEBHOOK_DISABLE_AFTER_HOURS = env.float("WEBHOOK_DISABLE_AFTER_HOURS", default=24)
 WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=10)
@@ -351,5 +357,7 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         # runserver's request lines (`make run`), without their query strings (recruitos.logs).
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Webhook attempts keep their own outcome; urllib3's warnings name the receiver's URL, query string and all.
+        "urllib3": {"level": "ERROR"},
     },
 }

@@ -23,6 +23,7 @@ SECURE_SSL_REDIRECT = False
 # no sweeper thread. A file, not memory, for SQLite's test database: a worker process opens it too.
 TASKS = {"default": {**TASKS["default"], "BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "OPTIONS": {}}}  # noqa: F405
 JOB_SWEEP_SECONDS = 0
+WEBHOOK_SEND_THREADS = 0  # deliveries sent at once, in the job (the worker tests' processes have threads)
 MEDIA_ROOT = str(BASE_DIR / ".test-media")  # noqa: F405
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}  # noqa: F405

@@ -2,12 +2,24 @@
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.urls import Resolver404, resolve
 
 
 def takes_imports(request) -> bool:
     """Whether the request's view takes import files (`takes_imports` on the view or its DRF class)."""
-    view = getattr(getattr(request, "resolver_match", None), "func", None)
+    return view_takes_imports(getattr(getattr(request, "resolver_match", None), "func", None))
+
+
+def view_takes_imports(view) -> bool:
     return bool(getattr(view, "takes_imports", False) or getattr(getattr(view, "cls", None), "takes_imports", False))
+
+
+def path_takes_imports(path: str) -> bool:
+    """Whether the view at `path` takes import files (before the request is made: a chunked body's cap)."""
+    try:
+        return view_takes_imports(resolve(path).func)
+    except Resolver404:
+        return False
 
 
 class UploadCap(FileUploadHandler):

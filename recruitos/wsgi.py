@@ -1,13 +1,17 @@
 """WSGI entry point, as served by gunicorn (`gunicorn recruitos.wsgi`) and by `runserver`."""
 
-import io
 import os
+import tempfile
 
 import orjson
 from django.conf import settings  # read lazily, per request
 from django.core.wsgi import get_wsgi_application
 
+from recruitos.uploads import path_takes_imports
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recruitos.settings")
+
+SPOOL_BYTES = CHUNK_BYTES = 1_048_576
 
 
 class ChunkedBodies:
@@ -17,9 +21,10 @@ class ChunkedBodies:
     Django reads `Content-Length` bytes of a body, so without one it sees none: a chunked PUT was
     a 200 that changed nothing, a chunked POST a 400 "required". Where the server has decoded the
     chunks and says the input ends (`wsgi.input_terminated`: gunicorn), the body is read here, up
-    to the largest body the request may have, and handed on with its length; a larger one is a
-    413. Where it does not (`runserver`), the request is a 411 asking for a `Content-Length`, and
-    the connection is closed rather than left holding unread chunks. Never a 2xx for an ignored body.
+    to the largest body the request may have (IMPORT_MAX_BYTES where the view takes imports), and
+    handed on with its length; a larger one is a 413. Where it does not (`runserver`), the request
+    is a 411 asking for a `Content-Length`, and the connection is closed rather than left holding
+    unread chunks. Never a 2xx for an ignored body.
     """
 
     def __init__(self, app):
@@ -32,12 +37,22 @@ class ChunkedBodies:
                 return _refuse(
                     start_response, "411 Length Required", "Send the body with a Content-Length header.", close=True
                 )
-            api = environ.get("PATH_INFO", "").startswith("/api/")
-            limit = settings.API_MAX_BODY_BYTES if api else settings.UPLOAD_MAX_BYTES
-            body = environ["wsgi.input"].read(limit + 1)
-            if len(body) > limit:
+            path = environ.get("PATH_INFO", "")
+            if path_takes_imports(path):
+                limit = settings.IMPORT_MAX_BYTES
+            else:
+                limit = settings.API_MAX_BODY_BYTES if path.startswith("/api/") else settings.UPLOAD_MAX_BYTES
+            # Spooled: a body over a megabyte waits in a temporary file, not in memory.
+            body = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (the request's input from now on)
+            size, source = 0, environ["wsgi.input"]
+            while size <= limit and (chunk := source.read(min(CHUNK_BYTES, limit + 1 - size))):
+                body.write(chunk)
+                size += len(chunk)
+            if size > limit:
+                body.close()
                 return _refuse(start_response, "413 Request Entity Too Large", f"The body is over {limit} bytes.")
-            environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
+            body.seek(0)
+            environ["wsgi.input"], environ["CONTENT_LENGTH"] = body, str(size)
         return self.app(environ, start_response)
 
 

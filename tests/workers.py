@@ -3,6 +3,7 @@ Real parts for the background-job tests: a webhook receiver on loopback, a Redis
 their own, and `manage.py worker` processes working on the test database.
 """
 
+import contextlib
 import json
 import os
 import signal
@@ -112,8 +113,7 @@ class Worker:
             "LOG_LEVEL": "WARNING",
             "LOG_FORMAT": "plain",
             "JOB_SWEEP_SECONDS": "0.5",
-            "JOB_STALE_SECONDS": "3",
-            "WEBHOOK_LEASE_SECONDS": "3",
+            "JOB_LEASE_SECONDS": "3",
             "WEBHOOK_RETRY_WAITS": "1,1,1,1,1,1,1,1,1,1",
             "WEBHOOK_ALLOW_PRIVATE_NETWORKS": "1",
             **environment,
@@ -158,3 +158,86 @@ def wait_until(condition, timeout: float = 60, every: float = 0.1, message: str 
     while not condition():
         assert time.monotonic() < deadline, f"{message} did not hold within {timeout} s"
         time.sleep(every)
+
+
+class Trickler:
+    """
+    A receiver on 127.0.0.1 that answers too slowly, one way of `mode`:
+    - "headers": the status line, then a byte of headers every `every` seconds, never ending;
+    - "body": 200 with `Content-Length: 100000`, then a byte of the body every `every` seconds;
+    - "silent": reads the request and never answers;
+    - "flood": 200 with a 10 MB body sent as fast as the socket takes it.
+    Each request is kept as (webhook-id, start, end): end is when the sender let go of the connection.
+    """
+
+    def __init__(self, mode: str, every: float = 0.5):
+        import socket
+
+        self.mode, self.every = mode, every
+        self.requests: list[list] = []
+        self._server = socket.create_server(("127.0.0.1", 0))
+        self.port = self._server.getsockname()[1]
+        self._stopped = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hooks/slow"
+
+    def _accept(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                connection, _ = self._server.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
+
+    def _serve(self, connection) -> None:
+        with connection:
+            request = self._read_request(connection)
+            if request is None:
+                return
+            entry = [request, time.monotonic(), None]
+            self.requests.append(entry)
+            with contextlib.suppress(OSError):  # the sender cut it off
+                self._answer(connection)
+            entry[2] = time.monotonic()
+
+    @staticmethod
+    def _read_request(connection) -> str | None:
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = connection.recv(65536)
+            if not chunk:
+                return None
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        headers = dict(line.split(": ", 1) for line in head.decode("latin-1").split("\r\n")[1:] if ": " in line)
+        length = int(headers.get("Content-Length", 0))
+        while len(body) < length:
+            chunk = connection.recv(65536)
+            if not chunk:
+                return None
+            body += chunk
+        return headers.get("webhook-id", "")
+
+    def _answer(self, connection) -> None:
+        if self.mode == "silent":
+            while connection.recv(1):  # until the sender lets go
+                pass
+        elif self.mode == "headers":
+            connection.sendall(b"HTTP/1.1 200 OK\r\n")
+            while not self._stopped.wait(self.every):
+                connection.sendall(b"X")
+        elif self.mode == "body":
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+            while not self._stopped.wait(self.every):
+                connection.sendall(b"y")
+        elif self.mode == "flood":
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 10000000\r\n\r\n")
+            for _ in range(1000):
+                connection.sendall(b"z" * 10_000)
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._server.close()

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from candidates.events import CandidateEvent, SyncEvent
 from interviews.events import InterviewEvent
+from recruitos.leases import Leased
 
 
 class EventType(models.TextChoices):
@@ -76,7 +77,7 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", "Failed (gave up)"
 
 
-class Delivery(models.Model):
+class Delivery(Leased):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
     event_type = models.CharField(max_length=40, choices=EventType.choices)
@@ -96,7 +97,6 @@ class Delivery(models.Model):
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
-    locked_until = models.DateTimeField(null=True, blank=True, help_text="A worker is sending it until then.")
     requeued_at = models.DateTimeField(null=True, blank=True, help_text="When the sweeper last queued it.")
     delivered_at = models.DateTimeField(null=True, blank=True)
 

@@ -133,7 +133,8 @@ def redeliver(queryset) -> int:
     ids = [str(pk) for pk in queryset.values_list("pk", flat=True)]
     now = timezone.now()
     Delivery.objects.filter(pk__in=ids).update(
-        status=DeliveryStatus.PENDING, next_attempt_at=now, locked_until=None, attempts=0, delivered_at=None
-    )
+        status=DeliveryStatus.PENDING, next_attempt_at=now, attempts=0, delivered_at=None, lease_token=None,
+        lease_until=None,
+    )  # fmt: skip
     transaction.on_commit(lambda: send_soon(ids), robust=True)
     return len(ids)

@@ -1,9 +1,19 @@
 """
 One HTTP attempt of one delivery: a POST of the stored body, signed per Standard Webhooks, to an
-address checked at connect time (`webhooks.addresses`), with a 5 s timeout and no redirects.
+address checked at connect time (`webhooks.addresses`), with no redirects, within a hard deadline.
+
+WEBHOOK_TIMEOUT_SECONDS bounds the whole exchange, not each socket operation: a receiver that
+trickles its headers or its body one byte at a time is cut off there (a watchdog shuts the socket
+down, which ends any read in progress). Of the answer, its status and at most EXCERPT bytes are
+read; the rest is never drained: a connection whose answer was not read to its end is closed
+rather than kept for the next delivery.
 """
 
+import http.client
+import socket
+import threading
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -30,11 +40,42 @@ class Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
+class Watchdog:
+    """Shuts a connection's socket down once the deadline passes; whatever read or write is under way ends."""
+
+    def __init__(self, connection, seconds: float):
+        self.connection, self.fired = connection, threading.Event()
+        self.timer = threading.Timer(seconds, self._cut)
+        self.timer.daemon = True
+
+    def _cut(self) -> None:
+        self.fired.set()
+        sock = self.connection.sock
+        if sock is not None:
+            with suppress(OSError):  # already closed
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self):
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.timer.cancel()
+
+
+#: How long a connection is kept alive unused; after that the URL's address is looked up and checked again.
+KEEP_SECONDS = 30
+
+
 class Sender:
-    """Sends to many URLs, one pool of kept-alive connections per checked (URL, address)."""
+    """
+    Sends to many URLs, one kept-alive connection per checked URL, while its answers are read to
+    their end and for at most KEEP_SECONDS unused.
+    """
 
     def __init__(self):
-        self._pools: dict[str, tuple[urllib3.HTTPConnectionPool, str, str]] = {}
+        self._connections: dict[str, tuple[urllib3.connection.HTTPConnection, str, str]] = {}
+        self._used: dict[str, float] = {}
 
     def send(self, url: str, secret: str, message_id: str, body: str) -> Outcome:
         started = time.monotonic()
@@ -44,7 +85,7 @@ class Sender:
 
     def _send(self, url, secret, message_id, body) -> Outcome:
         try:
-            pool, path, host = self._pool(url)
+            connection, path, host = self._connection(url)
         except ForbiddenAddress as exc:
             return Outcome(error=f"refused: {exc}"[:255])
         now = datetime.now(UTC)
@@ -56,48 +97,66 @@ class Sender:
             "webhook-timestamp": str(int(now.timestamp())),
             "webhook-signature": Webhook(secret).sign(message_id, now, body),
         }
-        try:
-            response = pool.urlopen(
-                "POST", path, body=body.encode(), headers=headers, redirect=False, retries=False,
-                preload_content=False, assert_same_host=False,
-            )  # fmt: skip
-        except urllib3.exceptions.NewConnectionError as exc:  # before TimeoutError, its base class in urllib3 2
-            self._pools.pop(url, None)
-            return Outcome(error=_reason(exc))
-        except urllib3.exceptions.TimeoutError:
-            self._pools.pop(url, None)
-            return Outcome(error=f"timed out after {settings.WEBHOOK_TIMEOUT_SECONDS:g} s")
-        except urllib3.exceptions.HTTPError as exc:
-            self._pools.pop(url, None)
-            return Outcome(error=_reason(exc))
-        try:
-            excerpt = response.read(EXCERPT, decode_content=True).decode("utf-8", "replace")
-        except urllib3.exceptions.HTTPError:
-            excerpt = ""
-        response.drain_conn()
-        response.release_conn()
-        return Outcome(status_code=response.status, excerpt=excerpt)
+        seconds = settings.WEBHOOK_TIMEOUT_SECONDS
+        status, excerpt, ended = None, b"", False
+        with Watchdog(connection, seconds) as watchdog:
+            try:
+                if not connection.is_connected:  # never connected, or closed by the receiver since
+                    connection.close()
+                    connection.connect()
+                connection.request("POST", path, body=body.encode(), headers=headers, preload_content=False)
+                response = connection.getresponse()
+                if watchdog.fired.is_set():  # the headers were cut off: no answer came
+                    raise TimeoutError
+                status = response.status
+                while len(excerpt) < EXCERPT:
+                    chunk = response.read1(EXCERPT - len(excerpt))
+                    if not chunk:
+                        ended = True
+                        break
+                    excerpt += chunk
+            except (OSError, urllib3.exceptions.HTTPError, http.client.HTTPException) as exc:
+                error = exc
+            else:
+                error = None
+        if watchdog.fired.is_set() or error is not None or not ended:
+            self._drop(url)  # never drained: a connection whose answer is not read to its end is not kept
+        text = excerpt.decode("utf-8", "replace")
+        if status is not None:
+            return Outcome(status_code=status, excerpt=text)  # the answer came, whatever its body did after
+        if watchdog.fired.is_set() or isinstance(error, TimeoutError | socket.timeout):
+            return Outcome(error=f"timed out after {seconds:g} s")
+        return Outcome(error=_reason(error))
 
-    def _pool(self, url: str):
-        if url not in self._pools:
+    def _connection(self, url: str):
+        if url in self._connections and time.monotonic() - self._used[url] > KEEP_SECONDS:
+            self._drop(url)
+        self._used[url] = time.monotonic()
+        if url not in self._connections:
             scheme, host, port, addresses = target(url)  # ForbiddenAddress: nothing is sent
-            timeout = urllib3.Timeout(total=settings.WEBHOOK_TIMEOUT_SECONDS)
+            seconds = settings.WEBHOOK_TIMEOUT_SECONDS
             if scheme == "https":
                 # Connected to the checked address; the certificate and SNI are the host's.
-                pool = urllib3.HTTPSConnectionPool(
-                    addresses[0], port, timeout=timeout, maxsize=1, server_hostname=host, assert_hostname=host
-                )
+                connection = urllib3.connection.HTTPSConnection(
+                    addresses[0], port, timeout=seconds, server_hostname=host, assert_hostname=host,
+                    cert_reqs="CERT_REQUIRED",
+                )  # fmt: skip
             else:
-                pool = urllib3.HTTPConnectionPool(addresses[0], port, timeout=timeout, maxsize=1)
+                connection = urllib3.connection.HTTPConnection(addresses[0], port, timeout=seconds)
             parts = urllib3.util.parse_url(url)
             path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-            self._pools[url] = (pool, path, _host_header(host, port, 443 if scheme == "https" else 80))
-        return self._pools[url]
+            self._connections[url] = (connection, path, _host_header(host, port, 443 if scheme == "https" else 80))
+        return self._connections[url]
+
+    def _drop(self, url: str) -> None:
+        self._used.pop(url, None)
+        connection, _, _ = self._connections.pop(url, (None, None, None))
+        if connection is not None:
+            connection.close()
 
     def close(self) -> None:
-        for pool, _, _ in self._pools.values():
-            pool.close()
-        self._pools.clear()
+        for url in list(self._connections):
+            self._drop(url)
 
 
 def _host_header(host: str, port: int, default: int) -> str:
@@ -106,8 +165,10 @@ def _host_header(host: str, port: int, default: int) -> str:
 
 
 def _reason(exc: Exception) -> str:
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
     reason = getattr(exc, "reason", None) or exc
-    text = str(reason)
+    text = str(reason) or type(exc).__name__
     if "Connection refused" in text:
         return "connection refused"
     return text[:255]

@@ -1,16 +1,28 @@
 """
 Sending deliveries, with retries, and the sweep that finds due and abandoned ones.
 
-A job claims its deliveries in the database (a lease, `locked_until`) before sending, so two
-workers never send one at once, and one a dead worker held is free again when its lease ends.
+A job takes its deliveries by a lease (`recruitos.leases`) and hands them to this process's
+sending threads (`Dispatcher`, WEBHOOK_SEND_THREADS of them): the job ends at once, and the queue
+goes on. Each subscription's deliveries go one at a time, in order, subscriptions side by side and
+in turns, so a slow receiver (each attempt is cut off at WEBHOOK_TIMEOUT_SECONDS) delays only its
+own deliveries. A heartbeat keeps the leases of what waits or is under way, so no delivery is sent
+again while an attempt holds it; one a dead runner held is free again once its lease ends. Each
+attempt's outcome is written where the lease still holds (fenced).
+
 A failed attempt (any non-2xx answer, a timeout, a refused connection) sets the next one after a
-growing wait with jitter (WEBHOOK_RETRY_WAITS: within a minute at first, about a day in all); after the
-last, the delivery has failed. `410 Gone` turns the subscription off, and so does failing
-without a success for WEBHOOK_DISABLE_AFTER_HOURS with at least WEBHOOK_DISABLE_AFTER_FAILURES
-failures in a row.
+growing wait with jitter (WEBHOOK_RETRY_WAITS: within a minute at first, about a day in all), and
+the subscription's other waiting deliveries wait for that try; after the last, the delivery has
+failed. `410 Gone` turns the subscription off, and so does failing without a success for
+WEBHOOK_DISABLE_AFTER_HOURS with at least WEBHOOK_DISABLE_AFTER_FAILURES failures in a row.
 """
 
+import logging
 import random
+import threading
+import time
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,11 +31,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
+from recruitos.leases import Lease, free
 from recruitos.tasks import fresh_connections
 from webhooks.known import subscriptions_changed
 from webhooks.models import Attempt, Delivery, DeliveryStatus, Subscription
 from webhooks.sending import Outcome, Sender
 
+logger = logging.getLogger(__name__)
 JITTER = 0.2
 #: How many deliveries one queued job sends.
 JOB_SIZE = 100
@@ -31,48 +45,129 @@ JOB_SIZE = 100
 
 @task(queue_name="webhooks")
 def deliver(ids: list[str]) -> None:
-    """Send the deliveries `ids` that are due and free; the others are someone else's or not yet due."""
+    """Take the deliveries `ids` that are due and free, and send them; the others are someone else's or not yet due."""
     fresh_connections()
-    sender = Sender()
-    # As many at a time as can be sent within the lease even if each meets the timeout.
-    claim = max(1, int(settings.WEBHOOK_LEASE_SECONDS // settings.WEBHOOK_TIMEOUT_SECONDS))
     try:
-        # Subscriptions that failed in this job, and when they are tried next: their other deliveries wait
-        # for that try instead of each meeting the same timeout.
-        down: dict[int, object] = {}
-        for start in range(0, len(ids), claim):
-            sent, released = [], []
-            for delivery in _claim(ids[start : start + claim]):
-                if delivery.subscription_id in down:
-                    released.append((delivery, down[delivery.subscription_id]))
-                    continue
-                outcome = sender.send(
-                    delivery.subscription.url, delivery.subscription.secret, delivery.message_id, delivery.body
-                )
-                sent.append((delivery, outcome, _next_attempt(delivery, outcome)))
-                if not outcome.succeeded:
-                    down[delivery.subscription_id] = sent[-1][2] or timezone.now() + timedelta(seconds=_wait(0))
-            _record(sent, released)
+        now = timezone.now()
+        lease = Lease.take(
+            Delivery.objects.filter(
+                pk__in=ids, status=DeliveryStatus.PENDING, next_attempt_at__lte=now, subscription__active=True
+            )
+        )
+        if lease:
+            deliveries = Delivery.objects.select_related("subscription").filter(pk__in=lease.pks)
+            dispatcher().send(lease, list(deliveries.order_by("created_at")))
     finally:
-        sender.close()
         fresh_connections()
 
 
-def _claim(ids: list[str]) -> list[Delivery]:
-    now = timezone.now()
-    with transaction.atomic():
-        free = (
-            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("subscription")
-            .filter(pk__in=ids, status=DeliveryStatus.PENDING, next_attempt_at__lte=now, subscription__active=True)
-            .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-            .order_by("created_at")
-        )
-        claimed = list(free)
-        Delivery.objects.filter(pk__in=[d.pk for d in claimed]).update(
-            locked_until=now + timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS)
-        )
-    return claimed
+class Dispatcher:
+    """
+    This process's sending: a queue per subscription, drained by `threads` threads a delivery at a
+    time and in turns (0 threads: at once, in the caller, as the tests' immediate jobs do).
+    """
+
+    def __init__(self, threads: int):
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="webhooks") if threads else None
+        self.lock = threading.Lock()
+        self.queues: dict[int, deque[tuple[Delivery, Lease]]] = {}  # a subscription's, while it has deliveries
+        self.leases: dict[Lease, int] = {}  # the leases of what waits or is under way: how many deliveries each
+        self.heartbeat: threading.Thread | None = None
+
+    def send(self, lease: Lease, deliveries: list[Delivery]) -> None:
+        with self.lock:
+            self.leases[lease] = self.leases.get(lease, 0) + len(deliveries)
+            starting = []
+            for delivery in deliveries:
+                if delivery.subscription_id not in self.queues:
+                    self.queues[delivery.subscription_id] = deque()
+                    starting.append(delivery.subscription_id)
+                self.queues[delivery.subscription_id].append((delivery, lease))
+        if self.pool is None:
+            for subscription_id in starting:
+                while self._send_next(subscription_id):
+                    pass
+            return
+        self._keep_leases()
+        for subscription_id in starting:
+            self.pool.submit(self._turn, subscription_id)
+
+    def _turn(self, subscription_id: int) -> None:
+        """One delivery of the subscription's, then its turn goes to the back of the line."""
+        try:
+            more = self._send_next(subscription_id)
+        except Exception:
+            logger.exception("sending to subscription %s failed", subscription_id)
+            more = True
+        finally:
+            fresh_connections()  # this thread's own, kept between turns as a request's are (CONN_MAX_AGE)
+        if more:
+            with suppress(RuntimeError):  # the process is shutting down: the leases end, another runner sends the rest
+                self.pool.submit(self._turn, subscription_id)
+
+    def _send_next(self, subscription_id: int) -> bool:
+        """Send the subscription's next delivery and record it; whether more wait."""
+        with self.lock:
+            delivery, lease = self.queues[subscription_id].popleft()
+        subscription = delivery.subscription
+        outcome = _sender().send(subscription.url, subscription.secret, delivery.message_id, delivery.body)
+        later = []
+        if not outcome.succeeded:  # the subscription's other waiting deliveries wait for its next try
+            with self.lock:
+                later, self.queues[subscription_id] = list(self.queues[subscription_id]), deque()
+        _record(lease, delivery, outcome, _next_attempt(delivery, outcome), later)
+        with self.lock:
+            for _, held in [(delivery, lease), *later]:
+                self.leases[held] -= 1
+                if not self.leases[held]:
+                    del self.leases[held]
+            if self.queues[subscription_id]:
+                return True
+            del self.queues[subscription_id]
+            return False
+
+    def _keep_leases(self) -> None:
+        """Start the heartbeat that renews every lease this process holds (once)."""
+        with self.lock:
+            if self.heartbeat is not None:
+                return
+            self.heartbeat = threading.Thread(target=self._beat, name="webhooks-heartbeat", daemon=True)
+        self.heartbeat.start()
+
+    def _beat(self) -> None:
+        while True:
+            time.sleep(settings.JOB_LEASE_SECONDS / 4)
+            with self.lock:
+                leases = list(self.leases)
+            for lease in leases:
+                try:
+                    lease.renew()
+                except Exception:  # a database busy for a moment: the next beat
+                    logger.debug("renewing a delivery lease failed", exc_info=True)
+            fresh_connections()
+
+
+_local = threading.local()
+
+
+def _sender() -> Sender:
+    """This thread's sender: its connections kept alive between deliveries for a while (`Sender`)."""
+    if not hasattr(_local, "sender"):
+        _local.sender = Sender()
+    return _local.sender
+
+
+_dispatcher: Dispatcher | None = None
+_made = threading.Lock()
+
+
+def dispatcher() -> Dispatcher:
+    """This process's dispatcher (made on first use, with WEBHOOK_SEND_THREADS threads)."""
+    global _dispatcher
+    with _made:
+        if _dispatcher is None:
+            _dispatcher = Dispatcher(settings.WEBHOOK_SEND_THREADS)
+        return _dispatcher
 
 
 def _next_attempt(delivery: Delivery, outcome: Outcome):
@@ -83,41 +178,32 @@ def _next_attempt(delivery: Delivery, outcome: Outcome):
 
 
 @transaction.atomic
-def _record(sent: list[tuple[Delivery, Outcome, object]], released: list[tuple[Delivery, object]]) -> None:
+def _record(lease: Lease, delivery: Delivery, outcome: Outcome, next_attempt, later: list[tuple[Delivery, Lease]]):
     """
-    Log a claim's attempts and move its deliveries on, in a few statements: successes together,
-    each failure on its own (it has its own next time), released ones with their endpoint's next try.
+    Log the attempt and move the delivery on (delivered, a next try, or failed), if this runner
+    still holds it; the subscription's deliveries `later` wait for the failing endpoint's next try.
     """
+    ended = {"lease_token": None, "lease_until": None}
+    if not lease.held([delivery.pk]).select_for_update().exists():
+        return  # taken over (this runner stalled past its lease): the other one tells
     now = timezone.now()
-    Attempt.objects.bulk_create(
-        Attempt(
-            delivery=delivery,
-            at=now,
-            status_code=outcome.status_code,
-            duration_ms=outcome.duration_ms,
-            error=outcome.error,
-            response_excerpt=outcome.excerpt,
-        )
-        for delivery, outcome, _ in sent
+    Attempt.objects.create(
+        delivery=delivery,
+        at=now,
+        status_code=outcome.status_code,
+        duration_ms=outcome.duration_ms,
+        error=outcome.error,
+        response_excerpt=outcome.excerpt,
     )
-    delivered = [delivery.pk for delivery, outcome, _ in sent if outcome.succeeded]
-    Delivery.objects.filter(pk__in=delivered).update(
-        status=DeliveryStatus.DELIVERED, attempts=F("attempts") + 1, delivered_at=now, locked_until=None
-    )
-    for delivery, outcome, next_attempt in sent:
-        if not outcome.succeeded:
-            changes = {"next_attempt_at": next_attempt} if next_attempt else {"status": DeliveryStatus.FAILED}
-            Delivery.objects.filter(pk=delivery.pk).update(attempts=F("attempts") + 1, locked_until=None, **changes)
-    waiting: dict[object, list] = {}  # one next try per failing endpoint
-    for delivery, until in released:
-        waiting.setdefault(until, []).append(delivery.pk)
-    for until, pks in waiting.items():
-        Delivery.objects.filter(pk__in=pks).update(locked_until=None, next_attempt_at=until)
-    outcomes: dict[int, list[Outcome]] = {}
-    for delivery, outcome, _ in sent:
-        outcomes.setdefault(delivery.subscription_id, []).append(outcome)
-    for subscription_id, results in outcomes.items():
-        _count(Subscription.objects.filter(pk=subscription_id), results, now)
+    if outcome.succeeded:
+        moved = {"status": DeliveryStatus.DELIVERED, "delivered_at": now}
+    else:
+        moved = {"next_attempt_at": next_attempt} if next_attempt else {"status": DeliveryStatus.FAILED}
+    lease.held([delivery.pk]).update(attempts=F("attempts") + 1, **moved, **ended)
+    until = next_attempt or now + timedelta(seconds=_wait(0))
+    for waiting, held in later:
+        held.held([waiting.pk]).update(next_attempt_at=until, **ended)
+    _count(Subscription.objects.filter(pk=delivery.subscription_id), [outcome], now)
 
 
 def _count(subscription, results: list[Outcome], now) -> None:
@@ -161,15 +247,15 @@ def _wait(retry: int) -> float:
 def sweep() -> None:
     """
     Queue the deliveries that are due and nobody holds: retries whose time has come, and first
-    attempts older than a few seconds (their job was lost, or their worker died holding them).
+    attempts older than a few seconds (their job was lost, or their runner died holding them).
     """
     now = timezone.now()
     grace = now - timedelta(seconds=max(10, settings.JOB_SWEEP_SECONDS * 2))
-    lease = timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS)
+    lease = timedelta(seconds=settings.JOB_LEASE_SECONDS)
     due = (
-        Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now, subscription__active=True)
+        Delivery.objects.filter(free(now), status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+        .filter(subscription__active=True)
         .filter(Q(attempts__gt=0) | Q(created_at__lt=grace))
-        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
         .filter(Q(requeued_at__isnull=True) | Q(requeued_at__lt=now - lease))
         .order_by("next_attempt_at")
     )

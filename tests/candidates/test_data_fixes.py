@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
 from candidates.models import Candidate
@@ -154,3 +155,23 @@ def test_purge_deletes_old_candidates_of_the_given_status_and_their_names(auth_c
 def test_purge_refuses_an_unknown_status(db):
     with pytest.raises(CommandError, match="unknown status Ghosted"):
         run("purge_candidates", "--older-than", "30", "--status", "Ghosted")
+
+
+def test_no_bulk_write_builds_a_statement_over_postgresqls_65535_values(db):
+    """
+    `seed_demo_data --candidates 6000` failed on PostgreSQL: a 5,000-row bulk_update with server-side
+    binding. Here every statement of a 4,200-row batch is counted (its pipeline facts' bulk_update
+    carries 16 values a row: 67,200).
+    """
+    largest = []
+
+    def count(execute, sql, params, many, context):
+        largest.append(max((len(row) for row in params), default=0) if many else len(params or ()))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        assert "Seeded 4200 candidates and 0 interviews (seed 7)." in run(
+            "seed_demo_data", "--candidates", "4200", "--interviews-per-candidate", "0"
+        )
+    assert Candidate.objects.count() == 4200
+    assert max(largest) <= 65_535, max(largest)

@@ -1,6 +1,7 @@
 """`POST /api/imports` and `GET /api/imports/{id}`: the job's answers, what it stores, and what is refused."""
 
 import io
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -142,14 +143,14 @@ def test_jobs_are_listed_newest_first_and_unknown_ids_are_404(auth_client):
 
 def test_a_job_whose_worker_died_resumes_after_its_last_written_batch(auth_client, settings):
     """The first batch was written (and the progress with it) when the worker died; the rest is done once."""
-    settings.JOB_STALE_SECONDS = 0
     rows = [{"firstName": "P", "lastName": str(n), "email": f"p{n}@example.com", "position": "Dev"} for n in range(3)]
     job_id = auth_client.post("/api/imports", rows, format="json").json()["id"]  # queued: the test never commits
     Candidate.objects.create(first_name="P", last_name="0", email="p0@example.com", position="Dev")
     ImportJob.objects.filter(pk=job_id).update(
-        status="running", processed=1, created_count=1, attempts=1, heartbeat_at=timezone.now() - timedelta(minutes=1)
-    )
-    run_import.enqueue(job_id)  # the sweeper's call, once the job has been silent JOB_STALE_SECONDS
+        status="running", processed=1, created_count=1, attempts=1, lease_token=uuid.uuid4(),
+        lease_until=timezone.now() - timedelta(seconds=1),
+    )  # fmt: skip
+    run_import.enqueue(job_id)  # the sweeper's call, once the dead worker's lease has ended
     job = auth_client.get(f"/api/imports/{job_id}").json()
     assert (job["status"], job["processed"], job["created"], job["unchanged"]) == ("succeeded", 3, 3, 0)
     assert sorted(Candidate.objects.values_list("email", flat=True)) == [f"p{n}@example.com" for n in range(3)]

@@ -411,8 +411,8 @@ def test_a_csv_from_a_pipe_imports(db, tmp_path):
 def test_the_sweeper_ends_a_command_import_whose_command_died(db):
     from imports.tasks import STOPPED, claim, sweep
 
-    job = claim(ImportJob.objects.create(file_name="people.csv", via="command").pk)
-    ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - datetime.timedelta(hours=1))
+    job, _ = claim(ImportJob.objects.create(file_name="people.csv", via="command").pk)
+    ImportJob.objects.filter(pk=job.pk).update(lease_until=timezone.now() - datetime.timedelta(hours=1))
     sweep()
     job.refresh_from_db()
     assert (job.status, job.error) == ("failed", STOPPED)

@@ -43,7 +43,7 @@ def test_a_100000_row_import_finishes_right_while_the_api_answers_and_survives_a
     first.kill()  # mid-file, maybe mid-batch
     killed_at = ImportJob.objects.get().processed
     assert 20_000 <= killed_at < ROWS
-    workers()  # takes the job up once it has been silent for JOB_STALE_SECONDS
+    workers()  # takes the job up once it has been silent for JOB_LEASE_SECONDS
 
     seen_syncing, answers = False, []
     deadline = time.monotonic() + 300

@@ -60,7 +60,7 @@ def test_a_non_2xx_answer_is_logged_and_retried_after_a_few_seconds(subscription
     send(delivery)
     attempt = Attempt.objects.get()
     assert (attempt.status_code, attempt.response_excerpt) == (500, "x" * 500)
-    assert (delivery.status, delivery.attempts, delivery.locked_until) == (DeliveryStatus.PENDING, 1, None)
+    assert (delivery.status, delivery.attempts, delivery.lease_until) == (DeliveryStatus.PENDING, 1, None)
     wait = (delivery.next_attempt_at - attempt.at).total_seconds()
     assert 4 <= wait <= 6  # the first retry: 5 s, give or take 20%
     subscription.refresh_from_db()
@@ -165,7 +165,7 @@ def test_the_other_deliveries_to_a_failing_receiver_wait_for_its_next_try(subscr
     assert len(receiver.requests) == 1  # one try, not three
     tried, *waiting = sorted(deliveries, key=lambda d: -d.attempts)
     assert tried.attempts == 1
-    assert [(d.attempts, d.next_attempt_at, d.locked_until) for d in waiting] == [(0, tried.next_attempt_at, None)] * 2
+    assert [(d.attempts, d.next_attempt_at, d.lease_until) for d in waiting] == [(0, tried.next_attempt_at, None)] * 2
 
 
 def test_the_sweeper_sends_due_retries_and_lost_first_attempts(subscription, receiver):

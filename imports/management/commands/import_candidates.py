@@ -28,8 +28,8 @@ class Command(BaseCommand):
         parser.add_argument("path", help="a .csv or .json file")
         parser.add_argument("--dry-run", action="store_true", help="validate and count, write nothing")
         parser.add_argument(
-            "--batch-size", type=int_between(1, 100_000), default=1000, metavar="N",
-            help="rows written per transaction (default 1000)",
+            "--batch-size", type=int_between(1, 10_000), default=1000, metavar="N",
+            help="rows written per transaction (default 1000, at most 10,000: a statement holds at most 65,535 values)",
         )  # fmt: skip
 
     def handle(self, *args, path, dry_run, batch_size, **options):
