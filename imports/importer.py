@@ -232,12 +232,10 @@ class CandidateImporter:
 
     def run(self, rows: Iterable[tuple[int, object]]) -> ImportResult:
         for batch in batched(rows, self.batch_size):
-            if self.after_batch is None:
-                self._import_batch(batch)
-                continue
             with transaction.atomic():
                 self._import_batch(batch)
-                self.after_batch(self.result)
+                if self.after_batch is not None:
+                    self.after_batch(self.result)
         return self.result
 
     def _import_batch(self, batch) -> None:
@@ -271,8 +269,13 @@ class CandidateImporter:
 
     @staticmethod
     def _existing_by_email(batch) -> dict[str, Candidate]:
+        """
+        The batch's stored candidates, locked until the batch is written (in key order, as every
+        writer locks them): a change made meanwhile through the API waits, or is read and built on,
+        never overwritten.
+        """
         keys = {_email_key(row) for _, row in batch} - {""}
-        matches = Candidate.objects.alias(key=Lower("email")).filter(key__in=keys)
+        matches = Candidate.objects.select_for_update().alias(key=Lower("email")).filter(key__in=keys).order_by("pk")
         return {candidate.email.lower(): candidate for candidate in matches}
 
     def _validate(self, line: int, row, *, partial: bool) -> dict | None:

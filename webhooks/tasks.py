@@ -84,9 +84,14 @@ class Dispatcher:
                     starting.append(delivery.subscription_id)
                 self.queues[delivery.subscription_id].append((delivery, lease))
         if self.pool is None:
-            for subscription_id in starting:
-                while self._send_next(subscription_id):
-                    pass
+            try:
+                for subscription_id in starting:
+                    while self._send_next(subscription_id):
+                        pass
+            finally:  # after an error, what is left waits for its lease to end and the sweeper
+                with self.lock:
+                    for subscription_id in starting:
+                        self._done(self.queues.pop(subscription_id, ()))
             return
         self._keep_leases()
         for subscription_id in starting:
@@ -96,9 +101,10 @@ class Dispatcher:
         """One delivery of the subscription's, then its turn goes to the back of the line."""
         try:
             more = self._send_next(subscription_id)
-        except Exception:
+        except Exception:  # its delivery waits for its lease to end and the sweeper
             logger.exception("sending to subscription %s failed", subscription_id)
-            more = True
+            with self.lock:
+                more = subscription_id in self.queues
         finally:
             fresh_connections()  # this thread's own, kept between turns as a request's are (CONN_MAX_AGE)
         if more:
@@ -109,22 +115,30 @@ class Dispatcher:
         """Send the subscription's next delivery and record it; whether more wait."""
         with self.lock:
             delivery, lease = self.queues[subscription_id].popleft()
-        subscription = delivery.subscription
-        outcome = _sender().send(subscription.url, subscription.secret, delivery.message_id, delivery.body)
-        later = []
-        if not outcome.succeeded:  # the subscription's other waiting deliveries wait for its next try
+        done = [(delivery, lease)]
+        try:
+            subscription = delivery.subscription
+            outcome = _sender().send(subscription.url, subscription.secret, delivery.message_id, delivery.body)
+            later = []
+            if not outcome.succeeded:  # the subscription's other waiting deliveries wait for its next try
+                with self.lock:
+                    later, self.queues[subscription_id] = list(self.queues[subscription_id]), deque()
+                done += later
+            _record(lease, delivery, outcome, _next_attempt(delivery, outcome), later)
+        finally:
             with self.lock:
-                later, self.queues[subscription_id] = list(self.queues[subscription_id]), deque()
-        _record(lease, delivery, outcome, _next_attempt(delivery, outcome), later)
-        with self.lock:
-            for _, held in [(delivery, lease), *later]:
-                self.leases[held] -= 1
-                if not self.leases[held]:
-                    del self.leases[held]
-            if self.queues[subscription_id]:
-                return True
-            del self.queues[subscription_id]
-            return False
+                self._done(done)
+                more = bool(self.queues.get(subscription_id))
+                if not more:
+                    self.queues.pop(subscription_id, None)
+        return more
+
+    def _done(self, done) -> None:
+        """(Under the lock.) These deliveries are no longer this process's to keep: their leases' counts go down."""
+        for _, lease in done:
+            self.leases[lease] -= 1
+            if not self.leases[lease]:
+                del self.leases[lease]
 
     def _keep_leases(self) -> None:
         """Start the heartbeat that renews every lease this process holds (once)."""
@@ -162,8 +176,13 @@ _made = threading.Lock()
 
 
 def dispatcher() -> Dispatcher:
-    """This process's dispatcher (made on first use, with WEBHOOK_SEND_THREADS threads)."""
+    """
+    This process's dispatcher (made on first use, with WEBHOOK_SEND_THREADS threads); with none, one
+    for this job alone, which sends before the job ends.
+    """
     global _dispatcher
+    if not settings.WEBHOOK_SEND_THREADS:
+        return Dispatcher(0)
     with _made:
         if _dispatcher is None:
             _dispatcher = Dispatcher(settings.WEBHOOK_SEND_THREADS)

@@ -10,13 +10,14 @@ from django.utils.dateparse import parse_datetime
 from dashboard.models import SyncRun
 from imports.models import ImportJob
 from imports.tasks import claim, execute
+from recruitos.leases import Lease
 from tests.factories import CandidateFactory, InterviewFactory
 
 ONE_ROW = b"firstName,lastName,email,position\nA,B,a@example.com,Dev\n"
 
 
-def started_import(name: str) -> ImportJob:
-    """An import job whose runner has just taken it up."""
+def started_import(name: str) -> tuple[ImportJob, Lease]:
+    """An import job whose runner has just taken it up, and that runner's lease."""
     return claim(ImportJob.objects.create(file_name=name).pk)
 
 
@@ -78,19 +79,19 @@ def test_before_any_sync_last_sync_is_the_newest_change(auth_client):
 
 
 def test_sync_status_follows_the_latest_import(auth_client, db):
-    job = started_import("candidates.csv")
+    job, lease = started_import("candidates.csv")
     run = SyncRun.objects.get(import_job_id=job.pk)
     body = stats(auth_client)
     assert (body["syncStatus"], parse_datetime(body["lastSync"])) == ("syncing", run.started_at)
 
-    execute(job, io.BytesIO(ONE_ROW))
+    execute(job, lease, io.BytesIO(ONE_ROW))
     body = stats(auth_client)
     run.refresh_from_db()
     assert (body["syncStatus"], parse_datetime(body["lastSync"])) == ("synced", run.finished_at)
     assert (run.source, run.created_count, run.finished_at) == ("candidates.csv", 1, job.finished_at)
 
-    failing = started_import("broken.json")
-    execute(failing, io.BytesIO(b'[{"firstName": "cut off'))
+    failing, lease = started_import("broken.json")
+    execute(failing, lease, io.BytesIO(b'[{"firstName": "cut off'))
     body = stats(auth_client)
     run = SyncRun.objects.get(import_job_id=failing.pk)
     assert (body["syncStatus"], parse_datetime(body["lastSync"])) == ("error", run.finished_at)
