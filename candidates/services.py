@@ -7,6 +7,7 @@ change came through (commands are the default).
 """
 
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
@@ -223,9 +224,18 @@ def _email_taken_is_invalid():
         raise
 
 
+@dataclass
+class BulkWritten:
+    """What became of a bulk write's new candidates: created, or (after a lost race) updated or left unchanged."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
 def candidate_bulk_write(
     *, new: list[tuple[Candidate, set]], changed: list[tuple[Candidate, dict]], actor=None
-) -> None:
+) -> BulkWritten:
     """
     Write a batch of validated candidates from an import, in one transaction, with what each
     change means (via import).
@@ -261,7 +271,8 @@ def candidate_bulk_write(
     except IntegrityError:
         for candidate in candidates:  # The rolled-back insert may have handed out ids.
             candidate.pk = None
-        _write_one_by_one(new, changed, actor)
+        return _write_one_by_one(new, changed, actor)
+    return BulkWritten(created=len(candidates))
 
 
 def _keep_free_ids(new: list[Candidate]) -> None:
@@ -292,8 +303,9 @@ def _reset_id_sequence() -> None:
             cursor.execute(statement)
 
 
-def _write_one_by_one(new: list[tuple[Candidate, set]], changed: list[tuple[Candidate, dict]], actor) -> None:
+def _write_one_by_one(new: list[tuple[Candidate, set]], changed: list[tuple[Candidate, dict]], actor) -> BulkWritten:
     """The slow path after a lost race: each row in its own transaction, an insert turning into an update."""
+    written = BulkWritten()
     for candidate, before in changed:
         with transaction.atomic():
             _update_fields(Candidate.objects.select_for_update().get(pk=candidate.pk), candidate, before, actor)
@@ -306,16 +318,29 @@ def _write_one_by_one(new: list[tuple[Candidate, set]], changed: list[tuple[Cand
                 holder = Candidate.objects.with_email(candidate.email).select_for_update().first()
                 if holder is None:
                     raise
-                _update_fields(holder, candidate, given - {"id", "email"} | {"last_updated"}, actor)
+                if _update_fields(holder, candidate, given - {"id", "email"}, actor):
+                    written.updated += 1
+                else:
+                    written.unchanged += 1
             else:
                 changes.record([changes.created(candidate, actor=actor, via=Via.IMPORT)])
+                written.created += 1
+    return written
 
 
-def _update_fields(stored: Candidate, source: Candidate, fields, actor) -> None:
-    """Write the `fields` of `source` to the `stored` candidate (locked), with what the change means."""
+def _update_fields(stored: Candidate, source: Candidate, fields, actor) -> bool:
+    """
+    Write the `fields` of `source` that differ to the `stored` candidate (locked), with what the
+    change means; `lastUpdated` moves only when something does (unless the row gives it). Whether any did.
+    """
     values = {name: getattr(source, name) for name in fields if name not in DERIVED}
     entered = stored.status_since
     before = apply_changes(stored, values)
+    if not before:
+        return False
+    if "last_updated" not in values:
+        before["last_updated"], stored.last_updated = stored.last_updated, timezone.now()
+        values["last_updated"] = stored.last_updated
     change = changes.updated(stored, before, actor=actor, via=Via.IMPORT, entered=entered)
     if "status" in before:
         stored.status_since = change.at
@@ -323,5 +348,5 @@ def _update_fields(stored: Candidate, source: Candidate, fields, actor) -> None:
     Candidate.objects.filter(pk=stored.pk).update(**values)
     if "applied_date" in before:
         _applied_dates_moved([stored])
-    if before:
-        changes.record([change])
+    changes.record([change])
+    return True

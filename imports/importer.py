@@ -143,22 +143,24 @@ def _read_csv(file) -> Iterator[tuple[int, dict | UnreadableRow]]:
         # dropped, named once (the first row carries them, for `ignored_fields` to report).
         known = [(n, name) for n, name in enumerate(columns) if snake_name(name) in FIELD_NAMES]
         every = list(enumerate(columns))
+        notes = {n for n, name in every if snake_name(name) == "notes"}
         line, pairs = 1, every
         for cells in reader:
             start, line = line + 1, reader.line_num
             if not cells:  # a blank line
                 continue
+            if line > start:  # only notes may hold a line break: else a quote was left open on line `start`
+                broken = [n for n, cell in enumerate(cells) if "\n" in cell and n not in notes]
+                if broken:
+                    field = columns[broken[0]] if broken[0] < len(columns) else f"column {broken[0] + 1}"
+                    message = (
+                        f"a quote opened on line {start} is not closed on that line, so lines {start}-{line} were "
+                        "read as one row; close the quote (a value with a line break belongs in notes only)"
+                    )
+                    yield start, UnreadableRow(field, message)
+                    continue
             width = len(cells)
-            values = {name: read_cell(cells[n]) if n < width else None for n, name in pairs}
-            broken = [k for k, v in values.items() if isinstance(v, str) and "\n" in v and snake_name(k) != "notes"]
-            if broken:  # only notes may hold a line break: a quote was left open on line `start`
-                message = (
-                    f"a quote opened on line {start} is not closed on that line, so lines {start}-{line} were read "
-                    "as one row; close the quote (a value with a line break belongs in notes only)"
-                )
-                yield start, UnreadableRow(broken[0], message)
-                continue
-            yield start, values
+            yield start, {name: read_cell(cells[n]) if n < width else None for n, name in pairs}
             pairs = known
     except limits.LimitExceeded as exc:
         raise ImportFileError(str(exc)) from exc
@@ -195,7 +197,9 @@ def _read_json(file) -> Iterator[tuple[int, object]]:
     file.seek(0)
     index = 0
     try:
-        for index, item in enumerate(ijson.items(limits.JSONLimits(file), "item", use_float=True), start=1):
+        scanned = limits.JSONLimits(file)
+        for index, item in enumerate(ijson.items(scanned, "item", use_float=True), start=1):
+            scanned.row_read()
             yield index, item
     except limits.LimitExceeded as exc:
         raise ImportFileError(str(exc)) from exc  # found in a block read ahead of the rows: no row number
@@ -243,16 +247,25 @@ class CandidateImporter:
         existing = self._existing_by_email(batch)
         new: dict[str, tuple[Candidate, set]] = {}
         originals: dict[str, dict] = {}
+        # Each row is counted once, as what the job wrote for it: the first valid row of an email
+        # created its candidate, updated it (if the batch's rows changed it in the end) or left it
+        # unchanged; a later row of the same email adds to that one write (unchanged); a bad row failed.
+        counts = ImportResult(rows=len(batch))
+        matched = set()
         for line, row in batch:
             key = _email_key(row)
             data = self._validate(line, row, partial=key in existing or key in new)
             if data is None:
-                self.result.failed += 1
-            elif key in new:
+                counts.failed += 1
+                continue
+            if key in new or key in matched:
+                counts.unchanged += 1
+            if key in new:
                 candidate, given = new[key]
                 _set(candidate, data)
                 given.update(data)
             elif key in existing:
+                matched.add(key)
                 data.pop("id", None)
                 for name, old in apply_changes(existing[key], data).items():
                     originals.setdefault(key, {}).setdefault(name, old)
@@ -260,12 +273,17 @@ class CandidateImporter:
                 new[key] = (Candidate(**{"applied_date": now, "last_updated": now, **data}), set(data))
         updates = [_net_changes(existing[key], before, now) for key, before in originals.items()]
         updates = [update for update in updates if update[1]]
-        self.result.rows += len(batch)
-        self.result.created += len(new)
-        self.result.updated += len(updates)
-        self.result.unchanged += len({_email_key(row) for _, row in batch} & existing.keys()) - len(updates)
+        counts.created, counts.updated = len(new), len(updates)
+        counts.unchanged += len(matched) - len(updates)
         if not self.dry_run:
-            candidate_bulk_write(new=list(new.values()), changed=updates, actor=self.actor)
+            # After a lost race (another writer took one of the emails), a row meant to create may
+            # have changed, or found unchanged, the candidate that holds its email now.
+            written = candidate_bulk_write(new=list(new.values()), changed=updates, actor=self.actor)
+            counts.created, counts.updated, counts.unchanged = (
+                written.created, counts.updated + written.updated, counts.unchanged + written.unchanged
+            )  # fmt: skip
+        for name in ("rows", "created", "updated", "unchanged", "failed"):
+            setattr(self.result, name, getattr(self.result, name) + getattr(counts, name))
 
     @staticmethod
     def _existing_by_email(batch) -> dict[str, Candidate]:
@@ -335,5 +353,9 @@ def _net_changes(candidate: Candidate, before: dict, now) -> tuple[Candidate, di
 
 
 def _email_key(row) -> str:
-    """The row's address as the database compares it (recruitos.emails), to match it to a stored one."""
-    return email_key(row.get("email")) if isinstance(row, dict) else ""
+    """
+    The row's address as the database compares it (recruitos.emails), to match it to a stored one; ""
+    for none, and for one with a NUL (no stored address has one, nor may a query carry it: its row fails).
+    """
+    key = email_key(row.get("email")) if isinstance(row, dict) else ""
+    return "" if "\x00" in key else key

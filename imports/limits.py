@@ -3,7 +3,8 @@ What an import file may be, checked as it is read: its cost stays proportional t
 small constants, whatever it holds.
 
 - JSON: nesting at most IMPORT_MAX_JSON_DEPTH levels (ijson's cost grows with the square of the
-  depth: 64 KB of `[` took seconds and gigabytes), and no value longer than IMPORT_MAX_LINE_LENGTH.
+  depth: 64 KB of `[` took seconds and gigabytes), and no value, nor row, longer than
+  IMPORT_MAX_LINE_LENGTH (a row's keys and a long number's digits cost memory and time too).
   `JSONLimits` wraps the binary file the parser reads and scans each block before handing it on:
   regular expressions take the strings out, a byte table keeps the brackets, and only those are
   counted in Python.
@@ -41,12 +42,20 @@ class JSONLimits:
         self.depth = 0
         self.open_string = b""  # b'"' (b'"\\' after a lone backslash) while a string goes on past a block
         self.string_length = 0  # how long the string still open is, about (whole blocks of it)
+        self.since_row = 0  # bytes read since the parser last gave a row (a row's length, and the parser's memory)
 
     def read(self, size: int = -1) -> bytes:
         block = self.file.read(size)
         if block:
+            self.since_row += len(block)
+            if self.since_row > self.max_value + len(block):  # more than a row's worth read, and no row came
+                raise LimitExceeded(f"a row is longer than {self.max_value:,} characters (IMPORT_MAX_LINE_LENGTH)")
             self._scan(block)
         return block
+
+    def row_read(self) -> None:
+        """A row came out of the parser: the next one's length is counted from here."""
+        self.since_row = 0
 
     def _scan(self, block: bytes) -> None:
         outside = _STRINGS.sub(b"", self.open_string + block)

@@ -26,8 +26,9 @@ def check_file(file, name: str) -> None:
     file.seek(0)
     head = file.read(HEAD_BYTES)
     file.seek(0)
-    if len(head) == HEAD_BYTES and b"\n" in head:
-        head = head[: head.rindex(b"\n") + 1]  # whole lines only: never half a character
+    end = max(head.rfind(b"\n"), head.rfind(b"\r"))  # a line's end (a spreadsheet's may be \r alone)
+    if len(head) == HEAD_BYTES and end >= 0:
+        head = head[: end + 1]  # whole lines only: never half a character
     elif len(head) == HEAD_BYTES and name.lower().endswith(".csv"):  # never a header cut mid-name
         raise ImportFileError(
             f"the header line is longer than {HEAD_BYTES:,} bytes; an import file has at most "

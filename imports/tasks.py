@@ -160,14 +160,14 @@ def sweep() -> None:
     command was its runner): once its lease has ended, it has failed.
     """
     now = timezone.now()
-    unheld = ImportJob.objects.filter(free(now), status=ImportStatus.RUNNING)
+    unheld = ImportJob.objects.filter(free(), status=ImportStatus.RUNNING)
     for job_id in list(unheld.filter(stored_file="").values_list("pk", flat=True)[:100]):
         with transaction.atomic():
             if lease := Lease.take(ImportJob.objects.filter(pk=job_id, status=ImportStatus.RUNNING, stored_file="")):
                 finish(ImportJob.objects.get(pk=job_id), lease, ImportStatus.FAILED, error=STOPPED)
     stale = now - timedelta(seconds=settings.JOB_LEASE_SECONDS)
     lost = ImportJob.objects.filter(
-        Q(status=ImportStatus.QUEUED, created_at__lt=stale) | Q(free(now), status=ImportStatus.RUNNING),
+        Q(status=ImportStatus.QUEUED, created_at__lt=stale) | Q(free(), status=ImportStatus.RUNNING),
         Q(requeued_at__isnull=True) | Q(requeued_at__lt=stale),
     ).exclude(stored_file="")
     for job_id in list(lost.values_list("pk", flat=True)[:100]):

@@ -19,11 +19,15 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, connections, models
+from django.db import connection, connections, models, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.db.models.functions import Now
 
 logger = logging.getLogger(__name__)
+
+
+#: What a row's lease columns hold once it is let go.
+ENDED = {"lease_token": None, "lease_until": None}
 
 
 class LeaseLost(Exception):
@@ -40,13 +44,18 @@ class Leased(models.Model):
         abstract = True
 
 
-def free(now=None) -> Q:
-    """Rows nobody holds: never taken, let go, or held by a runner whose lease ended."""
-    return Q(lease_until__isnull=True) | Q(lease_until__lt=now or timezone.now())
+def free() -> Q:
+    """Rows nobody holds: never taken, let go, or held by a runner whose lease ended (by the database's clock)."""
+    return Q(lease_until__isnull=True) | Q(lease_until__lt=Now())
 
 
 def seconds() -> float:
     return settings.JOB_LEASE_SECONDS
+
+
+def _until():
+    """A lease's end from now, by the database's clock: the hosts' clocks may differ, the database's is one."""
+    return Now() + timedelta(seconds=seconds())
 
 
 class Lease:
@@ -62,10 +71,15 @@ class Lease:
         The free rows of `queryset`, taken for a new token in one UPDATE (with `changes`, the
         taking's own writes: a status, a count); the lease holds none if another runner was first.
         """
-        token, now = uuid.uuid4(), timezone.now()
-        queryset.filter(free(now)).update(lease_token=token, lease_until=now + timedelta(seconds=seconds()), **changes)
-        pks = list(queryset.model._default_manager.filter(lease_token=token).values_list("pk", flat=True))
-        return cls(queryset.model, pks, token)
+        token, model = uuid.uuid4(), queryset.model
+        with transaction.atomic():
+            # Locked as they are chosen (the free condition checked again on each row's newest version),
+            # rows another runner is taking skipped: two runners never take one row, nor wait on each other.
+            chosen = queryset.filter(free()).select_for_update(skip_locked=True, of=("self",)).order_by("pk")
+            pks = list(chosen.values_list("pk", flat=True))
+            if pks:
+                model._default_manager.filter(pk__in=pks).update(lease_token=token, lease_until=_until(), **changes)
+        return cls(model, pks, token)
 
     def __bool__(self) -> bool:
         return bool(self.pks)
@@ -79,8 +93,7 @@ class Lease:
         A fenced write: `changes` to the held rows (of `pks`), and their lease moved on (or ended,
         `end`); LeaseLost when none of them is held any more.
         """
-        until = None if end else timezone.now() + timedelta(seconds=seconds())
-        lease = {"lease_token": None, "lease_until": None} if end else {"lease_until": until}
+        lease = ENDED if end else {"lease_until": _until()}
         written = self.held(pks).update(**changes, **lease)
         if not written and (pks is None or pks):
             self.lost.set()
@@ -88,9 +101,15 @@ class Lease:
         return written
 
     def renew(self) -> bool:
-        """Move the lease's end on; False once another runner holds every row."""
-        until = timezone.now() + timedelta(seconds=seconds())
-        if self.held().update(lease_until=until):
+        """
+        Move the lease's end on, for the held rows not locked this moment (a write of this runner's
+        own may be under way: it moves the end itself); False once another runner holds every row.
+        """
+        with transaction.atomic():
+            free_now = self.held().select_for_update(skip_locked=True).order_by("pk").values_list("pk", flat=True)
+            if pks := list(free_now):
+                self.model._default_manager.filter(pk__in=pks).update(lease_until=_until())
+        if pks or self.held().exists():
             return True
         self.lost.set()
         return False

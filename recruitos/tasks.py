@@ -1,6 +1,11 @@
 """What every background task shares, whichever app runs it."""
 
 from django.db import connections
+from django.dispatch import Signal
+
+#: Sent by a worker once its queues no longer give it work (`burst`: they are empty and it ends;
+#: else it was told to stop): work it handed to threads of its own may finish (`burst`) or be let go.
+work_ended = Signal()
 
 
 def fresh_connections() -> None:

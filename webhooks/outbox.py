@@ -19,6 +19,7 @@ from django.utils import timezone
 from recruitos import entities
 from recruitos.changes import Change, Handler, Reason
 from recruitos.dates import utc_text
+from recruitos.leases import ENDED, free
 from recruitos.renderers import CamelCaseORJSONRenderer
 from webhooks.known import active_subscriptions
 from webhooks.models import Attempt, Delivery, DeliveryStatus, EventType
@@ -129,12 +130,14 @@ def erase(*, candidate_ids: list[int], keep: list = ()) -> int:
 
 
 def redeliver(queryset) -> int:
-    """Send these deliveries again now, whatever became of them (the admin's action)."""
-    ids = [str(pk) for pk in queryset.values_list("pk", flat=True)]
+    """
+    Send these deliveries again now, whatever became of them (the admin's action), but those a
+    runner holds this moment: their attempt is under way, its outcome about to be written.
+    """
+    ids = [str(pk) for pk in queryset.filter(free()).values_list("pk", flat=True)]
     now = timezone.now()
     Delivery.objects.filter(pk__in=ids).update(
-        status=DeliveryStatus.PENDING, next_attempt_at=now, attempts=0, delivered_at=None, lease_token=None,
-        lease_until=None,
-    )  # fmt: skip
+        status=DeliveryStatus.PENDING, next_attempt_at=now, attempts=0, delivered_at=None, **ENDED
+    )
     transaction.on_commit(lambda: send_soon(ids), robust=True)
     return len(ids)

@@ -61,6 +61,7 @@ class Watchdog:
 
     def __exit__(self, *exc) -> None:
         self.timer.cancel()
+        self.timer.join()  # a cut under way ends before the connection is used again
 
 
 #: How long a connection is kept alive unused; after that the URL's address is looked up and checked again.
@@ -129,9 +130,9 @@ class Sender:
         return Outcome(error=_reason(error))
 
     def _connection(self, url: str):
-        if url in self._connections and time.monotonic() - self._used[url] > KEEP_SECONDS:
-            self._drop(url)
-        self._used[url] = time.monotonic()
+        now = time.monotonic()
+        for idle in [kept for kept, used in self._used.items() if now - used > KEEP_SECONDS]:
+            self._drop(idle)  # closed, and its address looked up again when next used
         if url not in self._connections:
             scheme, host, port, addresses = target(url)  # ForbiddenAddress: nothing is sent
             seconds = settings.WEBHOOK_TIMEOUT_SECONDS
@@ -146,6 +147,7 @@ class Sender:
             parts = urllib3.util.parse_url(url)
             path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
             self._connections[url] = (connection, path, _host_header(host, port, 443 if scheme == "https" else 80))
+        self._used[url] = now
         return self._connections[url]
 
     def _drop(self, url: str) -> None:

@@ -31,7 +31,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
-from recruitos.leases import Lease, free
+from recruitos.leases import ENDED, Lease, free
 from recruitos.tasks import fresh_connections
 from webhooks.known import subscriptions_changed
 from webhooks.models import Attempt, Delivery, DeliveryStatus, Subscription
@@ -41,6 +41,11 @@ logger = logging.getLogger(__name__)
 JITTER = 0.2
 #: How many deliveries one queued job sends.
 JOB_SIZE = 100
+#: How many deliveries may wait in a process per sending thread.
+IN_FLIGHT_PER_THREAD = 25
+#: A subscription's turn: at most this many deliveries, sent for at most this long (at least one).
+TURN_SIZE = 25
+TURN_SECONDS = 1.0
 
 
 @task(queue_name="webhooks")
@@ -73,29 +78,47 @@ class Dispatcher:
         self.queues: dict[int, deque[tuple[Delivery, Lease]]] = {}  # a subscription's, while it has deliveries
         self.leases: dict[Lease, int] = {}  # the leases of what waits or is under way: how many deliveries each
         self.heartbeat: threading.Thread | None = None
+        # How many deliveries may wait here: a job handing over more waits for room, and its worker takes
+        # no new job meanwhile (the queue's other workers do).
+        self.room = threading.Semaphore(threads * IN_FLIGHT_PER_THREAD) if threads else None
+        self.idle = threading.Condition(self.lock)
 
     def send(self, lease: Lease, deliveries: list[Delivery]) -> None:
         with self.lock:
             self.leases[lease] = self.leases.get(lease, 0) + len(deliveries)
+        if self.pool is None:
+            self._send_here(deliveries, lease)
+            return
+        self._keep_leases()
+        for delivery in deliveries:
+            self.room.acquire()
+            with self.lock:
+                starting = delivery.subscription_id not in self.queues
+                self.queues.setdefault(delivery.subscription_id, deque()).append((delivery, lease))
+            if starting:
+                self.pool.submit(self._turn, delivery.subscription_id)
+
+    def _send_here(self, deliveries: list[Delivery], lease: Lease) -> None:
+        """Without threads: each subscription's deliveries in turn, before the job ends."""
+        with self.lock:
             starting = []
             for delivery in deliveries:
                 if delivery.subscription_id not in self.queues:
-                    self.queues[delivery.subscription_id] = deque()
                     starting.append(delivery.subscription_id)
-                self.queues[delivery.subscription_id].append((delivery, lease))
-        if self.pool is None:
-            try:
+                self.queues.setdefault(delivery.subscription_id, deque()).append((delivery, lease))
+        try:
+            for subscription_id in starting:
+                while self._send_next(subscription_id):
+                    pass
+        finally:  # after an error, what is left waits for its lease to end and the sweeper
+            with self.lock:
                 for subscription_id in starting:
-                    while self._send_next(subscription_id):
-                        pass
-            finally:  # after an error, what is left waits for its lease to end and the sweeper
-                with self.lock:
-                    for subscription_id in starting:
-                        self._done(self.queues.pop(subscription_id, ()))
-            return
-        self._keep_leases()
-        for subscription_id in starting:
-            self.pool.submit(self._turn, subscription_id)
+                    self._done(self.queues.pop(subscription_id, ()))
+
+    def wait_until_idle(self) -> None:
+        """Until nothing waits or is under way (a worker run with --burst, before it ends)."""
+        with self.idle:
+            self.idle.wait_for(lambda: not self.leases)
 
     def _turn(self, subscription_id: int) -> None:
         """One delivery of the subscription's, then its turn goes to the back of the line."""
@@ -112,19 +135,36 @@ class Dispatcher:
                 self.pool.submit(self._turn, subscription_id)
 
     def _send_next(self, subscription_id: int) -> bool:
-        """Send the subscription's next delivery and record it; whether more wait."""
+        """
+        A turn of the subscription's: its next deliveries, one at a time, for up to TURN_SECONDS (at
+        least one), recorded together; whether more wait.
+        """
         with self.lock:
-            delivery, lease = self.queues[subscription_id].popleft()
-        done = [(delivery, lease)]
+            queue = self.queues[subscription_id]
+            taken = [queue.popleft() for _ in range(min(TURN_SIZE, len(queue)))]
+        done, sent, later = list(taken), [], []
         try:
-            subscription = delivery.subscription
-            outcome = _sender().send(subscription.url, subscription.secret, delivery.message_id, delivery.body)
-            later = []
-            if not outcome.succeeded:  # the subscription's other waiting deliveries wait for its next try
-                with self.lock:
-                    later, self.queues[subscription_id] = list(self.queues[subscription_id]), deque()
-                done += later
-            _record(lease, delivery, outcome, _next_attempt(delivery, outcome), later)
+            # Not those let go meanwhile (sent again from the admin, taken over by another runner).
+            held = _held(taken)
+            ends = time.monotonic() + TURN_SECONDS
+            for number, (delivery, lease) in enumerate(taken):
+                if number and time.monotonic() > ends:  # the turn is over: the rest go back to the front
+                    with self.lock:
+                        self.queues[subscription_id].extendleft(reversed(taken[number:]))
+                    done = taken[:number]
+                    break
+                if delivery.pk not in held:
+                    continue
+                subscription = delivery.subscription
+                outcome = _sender().send(subscription.url, subscription.secret, delivery.message_id, delivery.body)
+                sent.append((delivery, lease, outcome, _next_attempt(delivery, outcome)))
+                if not outcome.succeeded:  # the subscription's other waiting deliveries wait for its next try
+                    with self.lock:
+                        later = taken[number + 1 :] + list(self.queues[subscription_id])
+                        self.queues[subscription_id] = deque()
+                    done = taken + later[len(taken) - number - 1 :]
+                    break
+            _record(sent, later)
         finally:
             with self.lock:
                 self._done(done)
@@ -139,6 +179,10 @@ class Dispatcher:
             self.leases[lease] -= 1
             if not self.leases[lease]:
                 del self.leases[lease]
+            if self.room is not None:
+                self.room.release()
+        if not self.leases:
+            self.idle.notify_all()
 
     def _keep_leases(self) -> None:
         """Start the heartbeat that renews every lease this process holds (once)."""
@@ -175,6 +219,12 @@ _dispatcher: Dispatcher | None = None
 _made = threading.Lock()
 
 
+def drain_before_exit(burst: bool = False, **kwargs) -> None:
+    """A worker ending its burst sends what its dispatcher holds first (connected in WebhooksConfig.ready)."""
+    if burst and _dispatcher is not None:
+        _dispatcher.wait_until_idle()
+
+
 def dispatcher() -> Dispatcher:
     """
     This process's dispatcher (made on first use, with WEBHOOK_SEND_THREADS threads); with none, one
@@ -196,33 +246,54 @@ def _next_attempt(delivery: Delivery, outcome: Outcome):
     return timezone.now() + timedelta(seconds=_wait(delivery.attempts))
 
 
+def _held(deliveries: list[tuple[Delivery, Lease]], *, lock: bool = False) -> set:
+    """The keys of `deliveries` still held under their own lease (locked in key order, `lock`)."""
+    mine = {(delivery.pk, lease.token) for delivery, lease in deliveries}
+    rows = Delivery.objects.filter(pk__in=[pk for pk, _ in mine]).order_by("pk")
+    rows = rows.select_for_update() if lock else rows
+    return {pk for pk, token in rows.values_list("pk", "lease_token") if (pk, token) in mine}
+
+
 @transaction.atomic
-def _record(lease: Lease, delivery: Delivery, outcome: Outcome, next_attempt, later: list[tuple[Delivery, Lease]]):
+def _record(sent: list[tuple[Delivery, Lease, Outcome, object]], later: list[tuple[Delivery, Lease]]) -> None:
     """
-    Log the attempt and move the delivery on (delivered, a next try, or failed), if this runner
-    still holds it; the subscription's deliveries `later` wait for the failing endpoint's next try.
+    Log a turn's attempts and move their deliveries on, in a few statements (successes together,
+    each failure with its own next time), for the deliveries this runner still holds; the
+    subscription's deliveries `later` wait for the failing endpoint's next try.
     """
-    ended = {"lease_token": None, "lease_until": None}
-    if not lease.held([delivery.pk]).select_for_update().exists():
-        return  # taken over (this runner stalled past its lease): the other one tells
+    if not sent:
+        return
+    # Locked together, in key order (as the heartbeat takes them): taken over ones are the other runner's to tell.
+    held = _held([(delivery, lease) for delivery, lease, _, _ in sent] + later, lock=True)
+    sent = [entry for entry in sent if entry[0].pk in held]
     now = timezone.now()
-    Attempt.objects.create(
-        delivery=delivery,
-        at=now,
-        status_code=outcome.status_code,
-        duration_ms=outcome.duration_ms,
-        error=outcome.error,
-        response_excerpt=outcome.excerpt,
+    Attempt.objects.bulk_create(
+        Attempt(
+            delivery=delivery,
+            at=now,
+            status_code=outcome.status_code,
+            duration_ms=outcome.duration_ms,
+            error=outcome.error,
+            response_excerpt=outcome.excerpt,
+        )
+        for delivery, _, outcome, _ in sent
     )
-    if outcome.succeeded:
-        moved = {"status": DeliveryStatus.DELIVERED, "delivered_at": now}
-    else:
-        moved = {"next_attempt_at": next_attempt} if next_attempt else {"status": DeliveryStatus.FAILED}
-    lease.held([delivery.pk]).update(attempts=F("attempts") + 1, **moved, **ended)
-    until = next_attempt or now + timedelta(seconds=_wait(0))
-    for waiting, held in later:
-        held.held([waiting.pk]).update(next_attempt_at=until, **ended)
-    _count(Subscription.objects.filter(pk=delivery.subscription_id), [outcome], now)
+    delivered = [delivery.pk for delivery, _, outcome, _ in sent if outcome.succeeded]
+    Delivery.objects.filter(pk__in=delivered).update(
+        status=DeliveryStatus.DELIVERED, attempts=F("attempts") + 1, delivered_at=now, **ENDED
+    )
+    until = None
+    for delivery, _, outcome, next_attempt in sent:
+        if not outcome.succeeded:
+            moved = {"next_attempt_at": next_attempt} if next_attempt else {"status": DeliveryStatus.FAILED}
+            Delivery.objects.filter(pk=delivery.pk).update(attempts=F("attempts") + 1, **moved, **ENDED)
+            until = next_attempt or now + timedelta(seconds=_wait(0))
+    if later and until:
+        Delivery.objects.filter(pk__in=[waiting.pk for waiting, _ in later if waiting.pk in held]).update(
+            next_attempt_at=until, **ENDED
+        )
+    if sent:
+        _count(Subscription.objects.filter(pk=sent[0][0].subscription_id), [entry[2] for entry in sent], now)
 
 
 def _count(subscription, results: list[Outcome], now) -> None:
@@ -272,7 +343,7 @@ def sweep() -> None:
     grace = now - timedelta(seconds=max(10, settings.JOB_SWEEP_SECONDS * 2))
     lease = timedelta(seconds=settings.JOB_LEASE_SECONDS)
     due = (
-        Delivery.objects.filter(free(now), status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+        Delivery.objects.filter(free(), status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
         .filter(subscription__active=True)
         .filter(Q(attempts__gt=0) | Q(created_at__lt=grace))
         .filter(Q(requeued_at__isnull=True) | Q(requeued_at__lt=now - lease))

@@ -82,6 +82,10 @@ def rows(count: int, start: int = 0) -> list[dict]:
         (b"[" * 100 + b"]" * 100, "the JSON is nested deeper than 32 levels (IMPORT_MAX_JSON_DEPTH)"),
         (b'{"email": "x@example.com", "notes": "' + b"y" * 300_000 + b'"}',
          "a value is longer than 100,000 characters (IMPORT_MAX_LINE_LENGTH); is a quote left open?"),
+        (b'{"email": "x@example.com", "n": ' + b"1" * 300_000 + b"}",  # digits: quadratic in ijson
+         "a row is longer than 100,000 characters (IMPORT_MAX_LINE_LENGTH)"),
+        (b"{" + b",".join(b'"k%d": 1' % n for n in range(40_000)) + b"}",  # keys: memory
+         "a row is longer than 100,000 characters (IMPORT_MAX_LINE_LENGTH)"),
         (b'{"email": "x@example.com", "notes": "' + b'\\"' * 150_000 + b'"}',
          "a value is longer than 100,000 characters (IMPORT_MAX_LINE_LENGTH); is a quote left open?"),
     ],
@@ -135,13 +139,16 @@ def test_a_nul_in_a_key_or_a_value_fails_its_row_not_the_job(auth_client, run_jo
         ROW | {"email": "nul-value@example.com", "position": "Dev\u0000ops"},
         ROW | {"email": "nul-key@example.com", "bad\u0000key": "x"},
         ROW | {"email": "nul-choice@example.com", "status": "Hired\u0000"},
+        ROW | {"email": "nul\u0000email@example.com"},
     ]
     response = auth_client.post("/api/imports", body, format="json")
     job = auth_client.get(f"/api/imports/{response.json()['id']}").json()
-    assert (job["status"], job["processed"], job["created"], job["failed"]) == ("succeeded", 4, 2, 2)
+    assert (job["status"], job["processed"], job["created"], job["failed"]) == ("succeeded", 5, 2, 3)
     assert job["errors"] == [
         {"line": 3, "field": "bad\\u0000key", "message": "not a candidate field; it is ignored"},
         {"line": 2, "field": "position", "message": "Null characters are not allowed."},
         {"line": 4, "field": "status", "message": '"Hired\\u0000" is not a valid choice.'},
+        {"line": 5, "field": "email", "message": "Null characters are not allowed."},
+        {"line": 5, "field": "email", "message": "Enter a valid email address."},
     ]
     assert sorted(Candidate.objects.values_list("email", flat=True)) == ["good@example.com", "nul-key@example.com"]

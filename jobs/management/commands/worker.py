@@ -1,16 +1,25 @@
 """`manage.py worker` (`make worker`): run queued background jobs, and sweep for lost and due ones."""
 
+import argparse
+import logging
+import os
+import signal
 import subprocess
 import sys
+import threading
+import time
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from jobs.sweep import start_sweeper, sweep_once
+from recruitos.tasks import work_ended
+
+logger = logging.getLogger(__name__)
 
 #: The queues, in lanes that run side by side, a process each: deliveries to a slow receiver never
-#: keep an import waiting, nor an import's hours the deliveries. The first lane sweeps.
+#: keep an import waiting, nor an import's hours the deliveries.
 LANES = [["imports", "default"], ["webhooks"]]
 QUEUES = [queue for lane in LANES for queue in lane]
 
@@ -29,45 +38,77 @@ class Command(BaseCommand):
         parser.add_argument(
             "--queue", action="append", choices=QUEUES, help="run only this queue (repeatable), in this process alone"
         )
+        parser.add_argument("--parent", type=int, help=argparse.SUPPRESS)  # a lane's worker, watched
 
-    def handle(self, *args, burst, name, queue, **options):
+    def handle(self, *args, burst, name, queue, parent, **options):
         if not settings.REDIS_URL:
             raise CommandError(
                 "REDIS_URL is not set: without a queue, jobs run in the web process itself and no worker is needed."
             )
-        if queue:
-            self.work(queue, burst=burst, name=name, verbosity=options["verbosity"])
-            return
-        children = [self.lane(queues, burst=burst, name=name, verbosity=options["verbosity"]) for queues in LANES[1:]]
+        verbosity = options["verbosity"]
+        if parent:
+            _stop_when_orphaned(parent)
+        children = [] if queue else [_lane(queues, burst=burst, name=name, verbosity=verbosity) for queues in LANES[1:]]
+        stopping = threading.Event()
+        for child in children:
+            _stop_when_ended(child, stopping)
         try:
-            sweep_once()  # what a worker that died left behind, before taking new work
+            sweep_once()  # what a worker that died left behind, before taking new work (every lane sweeps)
             start_sweeper()
-            self.work(LANES[0], burst=burst, name=name, verbosity=options["verbosity"])
+            _work(queue or LANES[0], burst=burst, name=name, verbosity=verbosity)
+            work_ended.send(sender=self.__class__, burst=burst)
         finally:
+            stopping.set()
             for child in children:
-                if child.poll() is None:
+                if not burst and child.poll() is None:
                     child.terminate()  # SIGTERM: it finishes its job first
             for child in children:
-                child.wait()
+                try:
+                    child.wait(timeout=None if burst else 60)
+                except subprocess.TimeoutExpired:
+                    child.kill()
 
-    @staticmethod
-    def lane(queues: list[str], *, burst: bool, name: str | None, verbosity: int) -> subprocess.Popen:
-        """`manage.py worker --queue …` for another lane, in a child process (in this one's process group)."""
-        command = [sys.executable, str(settings.BASE_DIR / "manage.py"), "worker", "--verbosity", str(verbosity)]
-        command += [argument for queue in queues for argument in ("--queue", queue)]
-        command += (["--burst"] if burst else []) + (["--name", f"{name}-{queues[0]}"] if name else [])
-        return subprocess.Popen(command)
 
-    @staticmethod
-    def work(queues: list[str], *, burst: bool, name: str | None, verbosity: int) -> None:
-        # RQ's SimpleWorker runs each job in this process: no fork per job (a delivery takes
-        # milliseconds), and the sweeper thread is never copied into a forked child.
-        call_command(
-            "rqworker",
-            *queues,
-            worker_class="rq.worker.SimpleWorker",
-            job_class="django_tasks_rq.Job",  # runs django-tasks tasks
-            burst=burst,
-            name=name,
-            verbosity=verbosity,
-        )
+def _lane(queues: list[str], *, burst: bool, name: str | None, verbosity: int) -> subprocess.Popen:
+    """`manage.py worker --queue …` for another lane, in a child process (in this one's process group)."""
+    command = [sys.executable, str(settings.BASE_DIR / "manage.py"), "worker", "--verbosity", str(verbosity)]
+    command += [argument for queue in queues for argument in ("--queue", queue)] + ["--parent", str(os.getpid())]
+    command += (["--burst"] if burst else []) + (["--name", f"{name}-{queues[0]}"] if name else [])
+    return subprocess.Popen(command)
+
+
+def _stop_when_ended(child: subprocess.Popen, stopping: threading.Event) -> None:
+    """A lane that dies stops the whole worker (SIGTERM to this process), for its supervisor to start it again."""
+
+    def watch():
+        code = child.wait()
+        if code != 0 and not stopping.is_set():  # 0: it was told to stop (SIGTERM to the process group)
+            logger.error("the worker's lane %s ended (exit code %s): the worker stops", child.args[-1], code)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="worker-lane-watch", daemon=True).start()
+
+
+def _stop_when_orphaned(parent: int) -> None:
+    """A lane whose worker died (even by SIGKILL) stops too, rather than run on unseen."""
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="worker-parent-watch", daemon=True).start()
+
+
+def _work(queues: list[str], *, burst: bool, name: str | None, verbosity: int) -> None:
+    # RQ's SimpleWorker runs each job in this process: no fork per job (a delivery takes
+    # milliseconds), and the sweeper thread is never copied into a forked child.
+    call_command(
+        "rqworker",
+        *queues,
+        worker_class="rq.worker.SimpleWorker",
+        job_class="django_tasks_rq.Job",  # runs django-tasks tasks
+        burst=burst,
+        name=name,
+        verbosity=verbosity,
+    )
