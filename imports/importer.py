@@ -150,7 +150,7 @@ def _read_csv(file) -> Iterator[tuple[int, dict | UnreadableRow]]:
             if not cells:  # a blank line
                 continue
             if line > start:  # only notes may hold a line break: else a quote was left open on line `start`
-                broken = [n for n, cell in enumerate(cells) if "\n" in cell and n not in notes]
+                broken = [n for n, cell in enumerate(cells) if ("\n" in cell or "\r" in cell) and n not in notes]
                 if broken:
                     field = columns[broken[0]] if broken[0] < len(columns) else f"column {broken[0] + 1}"
                     message = (

@@ -136,7 +136,7 @@ def redeliver(queryset) -> int:
     """
     ids = [str(pk) for pk in queryset.filter(free()).values_list("pk", flat=True)]
     now = timezone.now()
-    Delivery.objects.filter(pk__in=ids).update(
+    Delivery.objects.filter(free(), pk__in=ids).update(  # checked again on each row as it is written
         status=DeliveryStatus.PENDING, next_attempt_at=now, attempts=0, delivered_at=None, **ENDED
     )
     transaction.on_commit(lambda: send_soon(ids), robust=True)

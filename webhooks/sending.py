@@ -105,6 +105,8 @@ class Sender:
                 if not connection.is_connected:  # never connected, or closed by the receiver since
                     connection.close()
                     connection.connect()
+                if watchdog.fired.is_set():  # the deadline passed while connecting
+                    raise TimeoutError
                 connection.request("POST", path, body=body.encode(), headers=headers, preload_content=False)
                 response = connection.getresponse()
                 if watchdog.fired.is_set():  # the headers were cut off: no answer came

@@ -43,6 +43,8 @@ JITTER = 0.2
 JOB_SIZE = 100
 #: How many deliveries may wait in a process per sending thread.
 IN_FLIGHT_PER_THREAD = 25
+#: How many deliveries of one subscription may wait in a process (the rest wait in the database).
+PER_SUBSCRIPTION = 50
 #: A subscription's turn: at most this many deliveries, sent for at most this long (at least one).
 TURN_SIZE = 25
 TURN_SECONDS = 1.0
@@ -82,21 +84,50 @@ class Dispatcher:
         # no new job meanwhile (the queue's other workers do).
         self.room = threading.Semaphore(threads * IN_FLIGHT_PER_THREAD) if threads else None
         self.idle = threading.Condition(self.lock)
+        self.closing = False
+
+    def close(self) -> None:
+        """The worker stops: nothing more is sent; what waits is let go at once, for the sweeper."""
+        with self.lock:
+            self.closing = True
+            waiting = [entry for queue in self.queues.values() for entry in queue]
+            for queue in self.queues.values():
+                queue.clear()
+            self._done(waiting)
+        for delivery, lease in waiting:
+            lease.held([delivery.pk]).update(**ENDED)
 
     def send(self, lease: Lease, deliveries: list[Delivery]) -> None:
+        if not deliveries:
+            return
         with self.lock:
             self.leases[lease] = self.leases.get(lease, 0) + len(deliveries)
         if self.pool is None:
             self._send_here(deliveries, lease)
             return
         self._keep_leases()
-        for delivery in deliveries:
-            self.room.acquire()
-            with self.lock:
-                starting = delivery.subscription_id not in self.queues
-                self.queues.setdefault(delivery.subscription_id, deque()).append((delivery, lease))
-            if starting:
-                self.pool.submit(self._turn, delivery.subscription_id)
+        handed = 0
+        try:
+            for delivery in deliveries:
+                with self.lock:
+                    queue = self.queues.get(delivery.subscription_id)
+                    # No room (in the process, or a subscription's share of it), or closing: the rest is let
+                    # go at once, for the sweeper to give to this or another worker later. The job never waits.
+                    if self.closing or (queue is not None and len(queue) >= PER_SUBSCRIPTION):
+                        break
+                    if not self.room.acquire(blocking=False):
+                        break
+                    starting = queue is None
+                    self.queues.setdefault(delivery.subscription_id, deque()).append((delivery, lease))
+                handed += 1
+                if starting:
+                    self.pool.submit(self._turn, delivery.subscription_id)
+        finally:
+            left = deliveries[handed:]
+            if left:
+                lease.held([delivery.pk for delivery in left]).update(**ENDED)
+                with self.lock:
+                    self._done([(delivery, lease) for delivery in left], room=False)
 
     def _send_here(self, deliveries: list[Delivery], lease: Lease) -> None:
         """Without threads: each subscription's deliveries in turn, before the job ends."""
@@ -122,6 +153,10 @@ class Dispatcher:
 
     def _turn(self, subscription_id: int) -> None:
         """One delivery of the subscription's, then its turn goes to the back of the line."""
+        if self.closing:
+            with self.lock:
+                self.queues.pop(subscription_id, None)
+            return
         try:
             more = self._send_next(subscription_id)
         except Exception:  # its delivery waits for its lease to end and the sweeper
@@ -153,10 +188,9 @@ class Dispatcher:
                         self.queues[subscription_id].extendleft(reversed(taken[number:]))
                     done = taken[:number]
                     break
-                if delivery.pk not in held:
+                if (delivery.pk, lease.token) not in held:
                     continue
-                subscription = delivery.subscription
-                outcome = _sender().send(subscription.url, subscription.secret, delivery.message_id, delivery.body)
+                outcome = _send(delivery)
                 sent.append((delivery, lease, outcome, _next_attempt(delivery, outcome)))
                 if not outcome.succeeded:  # the subscription's other waiting deliveries wait for its next try
                     with self.lock:
@@ -173,13 +207,13 @@ class Dispatcher:
                     self.queues.pop(subscription_id, None)
         return more
 
-    def _done(self, done) -> None:
+    def _done(self, done, *, room: bool = True) -> None:
         """(Under the lock.) These deliveries are no longer this process's to keep: their leases' counts go down."""
         for _, lease in done:
             self.leases[lease] -= 1
             if not self.leases[lease]:
                 del self.leases[lease]
-            if self.room is not None:
+            if room and self.room is not None:
                 self.room.release()
         if not self.leases:
             self.idle.notify_all()
@@ -220,9 +254,16 @@ _made = threading.Lock()
 
 
 def drain_before_exit(burst: bool = False, **kwargs) -> None:
-    """A worker ending its burst sends what its dispatcher holds first (connected in WebhooksConfig.ready)."""
-    if burst and _dispatcher is not None:
+    """
+    A worker ending its burst sends what its dispatcher holds first; one told to stop lets it go at
+    once, for the sweeper (connected in WebhooksConfig.ready).
+    """
+    if _dispatcher is None:
+        return
+    if burst:
         _dispatcher.wait_until_idle()
+    else:
+        _dispatcher.close()
 
 
 def dispatcher() -> Dispatcher:
@@ -246,12 +287,22 @@ def _next_attempt(delivery: Delivery, outcome: Outcome):
     return timezone.now() + timedelta(seconds=_wait(delivery.attempts))
 
 
+def _send(delivery: Delivery) -> Outcome:
+    """One attempt; whatever goes wrong is its outcome (an attempt made is always recorded)."""
+    subscription = delivery.subscription
+    try:
+        return _sender().send(subscription.url, subscription.secret, delivery.message_id, delivery.body)
+    except Exception as exc:
+        logger.exception("sending delivery %s failed", delivery.pk)
+        return Outcome(error=f"could not be sent: {type(exc).__name__}"[:255])
+
+
 def _held(deliveries: list[tuple[Delivery, Lease]], *, lock: bool = False) -> set:
-    """The keys of `deliveries` still held under their own lease (locked in key order, `lock`)."""
+    """The (key, token) pairs of `deliveries` still held under their own lease (locked in key order, `lock`)."""
     mine = {(delivery.pk, lease.token) for delivery, lease in deliveries}
     rows = Delivery.objects.filter(pk__in=[pk for pk, _ in mine]).order_by("pk")
     rows = rows.select_for_update() if lock else rows
-    return {pk for pk, token in rows.values_list("pk", "lease_token") if (pk, token) in mine}
+    return {pair for pair in rows.values_list("pk", "lease_token") if pair in mine}
 
 
 @transaction.atomic
@@ -265,7 +316,7 @@ def _record(sent: list[tuple[Delivery, Lease, Outcome, object]], later: list[tup
         return
     # Locked together, in key order (as the heartbeat takes them): taken over ones are the other runner's to tell.
     held = _held([(delivery, lease) for delivery, lease, _, _ in sent] + later, lock=True)
-    sent = [entry for entry in sent if entry[0].pk in held]
+    sent = [entry for entry in sent if (entry[0].pk, entry[1].token) in held]
     now = timezone.now()
     Attempt.objects.bulk_create(
         Attempt(
@@ -289,9 +340,9 @@ def _record(sent: list[tuple[Delivery, Lease, Outcome, object]], later: list[tup
             Delivery.objects.filter(pk=delivery.pk).update(attempts=F("attempts") + 1, **moved, **ENDED)
             until = next_attempt or now + timedelta(seconds=_wait(0))
     if later and until:
-        Delivery.objects.filter(pk__in=[waiting.pk for waiting, _ in later if waiting.pk in held]).update(
-            next_attempt_at=until, **ENDED
-        )
+        Delivery.objects.filter(
+            pk__in=[waiting.pk for waiting, lease in later if (waiting.pk, lease.token) in held]
+        ).update(next_attempt_at=until, **ENDED)
     if sent:
         _count(Subscription.objects.filter(pk=sent[0][0].subscription_id), [entry[2] for entry in sent], now)
 

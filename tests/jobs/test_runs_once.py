@@ -41,13 +41,11 @@ def test_two_runners_racing_for_one_slow_job_write_it_once(auth_client, workers,
     assert (job["status"], job["processed"], job["created"], job["failed"]) == ("succeeded", rows, rows, 0)
     assert Candidate.objects.count() == rows
     assert HistoryRecord.objects.filter(action="created").count() == rows  # each row written by one runner
-    taken = ImportJob.objects.get().attempts
     if connection.vendor == "postgresql":
-        assert taken == 1  # batches of about a second, a lease of one: the heartbeat held it throughout
-    else:
-        # SQLite has one writer: a heartbeat waits for the batch's commit, and the other runner may take the
-        # job then; the first one's next batch is fenced off (nothing written twice, the counts exact).
-        assert taken >= 1
+        # Batches of about a second, a lease of one: the heartbeat held it throughout. (SQLite has one
+        # writer: a heartbeat waits for the batch's commit and the other runner may take the job then;
+        # the first one's next batch is fenced off, as the counts above show.)
+        assert ImportJob.objects.get().attempts == 1
 
 
 @pytest.mark.parametrize("mode", ["body", "headers", "silent"])
@@ -95,8 +93,8 @@ def test_a_trickling_receiver_is_cut_off_gets_each_delivery_once_at_a_time_and_d
             assert ended is not None
             assert ended - started < 2 + 1.5
         spans = sorted((started, ended) for _, started, ended in slow.requests)
-        # One subscription's deliveries go one after the other (the receiver sees a cut-off up to one
-        # trickle, 0.5 s, after it happened; two attempts at once would overlap by seconds).
-        assert all(later[0] >= earlier[1] - 0.6 for earlier, later in itertools.pairwise(spans))
+        # One subscription's deliveries go one after the other (the receiver sees a cut-off a trickle or
+        # two, up to 1 s, after it happened; two attempts at once would overlap by their 2 s).
+        assert all(later[0] >= earlier[1] - 1.2 for earlier, later in itertools.pairwise(spans)), spans
     finally:
         slow.stop()

@@ -48,10 +48,10 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
         if parent:
             _stop_when_orphaned(parent)
-        children = [] if queue else [_lane(queues, burst=burst, name=name, verbosity=verbosity) for queues in LANES[1:]]
         stopping = threading.Event()
-        for child in children:
-            _stop_when_ended(child, stopping)
+        children: list[subprocess.Popen] = []
+        for queues in [] if queue else LANES[1:]:
+            _keep_lane(queues, children, stopping, burst=burst, name=name, verbosity=verbosity)
         try:
             sweep_once()  # what a worker that died left behind, before taking new work (every lane sweeps)
             start_sweeper()
@@ -59,7 +59,7 @@ class Command(BaseCommand):
             work_ended.send(sender=self.__class__, burst=burst)
         finally:
             stopping.set()
-            for child in children:
+            for child in list(children):
                 if not burst and child.poll() is None:
                     child.terminate()  # SIGTERM: it finishes its job first
             for child in children:
@@ -77,16 +77,26 @@ def _lane(queues: list[str], *, burst: bool, name: str | None, verbosity: int) -
     return subprocess.Popen(command)
 
 
-def _stop_when_ended(child: subprocess.Popen, stopping: threading.Event) -> None:
-    """A lane that dies stops the whole worker (SIGTERM to this process), for its supervisor to start it again."""
+def _keep_lane(queues: list[str], children: list, stopping: threading.Event, **options) -> None:
+    """Run a lane in a child process, and start it again (after a pause) whenever it dies."""
+    started = threading.Event()
 
-    def watch():
-        code = child.wait()
-        if code != 0 and not stopping.is_set():  # 0: it was told to stop (SIGTERM to the process group)
-            logger.error("the worker's lane %s ended (exit code %s): the worker stops", child.args[-1], code)
-            os.kill(os.getpid(), signal.SIGTERM)
+    def keep():
+        pause = 1.0
+        while not stopping.is_set():
+            child = _lane(queues, **options)
+            children.append(child)
+            started.set()
+            code = child.wait()
+            children.remove(child)
+            if stopping.is_set() or code == 0:  # told to stop (SIGTERM to the process group), or its burst ended
+                return
+            logger.error("the worker's %s lane ended (exit code %s); it starts again in %g s", queues[0], code, pause)
+            time.sleep(pause)
+            pause = min(pause * 2, 60)
 
-    threading.Thread(target=watch, name="worker-lane-watch", daemon=True).start()
+    threading.Thread(target=keep, name=f"worker-lane-{queues[0]}", daemon=True).start()
+    started.wait()
 
 
 def _stop_when_orphaned(parent: int) -> None:
