@@ -24,6 +24,7 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -45,6 +46,8 @@ JOB_SIZE = 100
 IN_FLIGHT_PER_THREAD = 25
 #: How many deliveries of one subscription may wait in a process (the rest wait in the database).
 PER_SUBSCRIPTION = 50
+#: How long a job waits for room before it queues the rest of its deliveries again, behind the other jobs.
+HAND_OVER_SECONDS = 5
 #: A subscription's turn: at most this many deliveries, sent for at most this long (at least one).
 TURN_SIZE = 25
 TURN_SECONDS = 1.0
@@ -80,10 +83,11 @@ class Dispatcher:
         self.queues: dict[int, deque[tuple[Delivery, Lease]]] = {}  # a subscription's, while it has deliveries
         self.leases: dict[Lease, int] = {}  # the leases of what waits or is under way: how many deliveries each
         self.heartbeat: threading.Thread | None = None
-        # How many deliveries may wait here: a job handing over more waits for room, and its worker takes
-        # no new job meanwhile (the queue's other workers do).
-        self.room = threading.Semaphore(threads * IN_FLIGHT_PER_THREAD) if threads else None
-        self.idle = threading.Condition(self.lock)
+        # How many deliveries may wait here (IN_FLIGHT_PER_THREAD a thread, PER_SUBSCRIPTION a subscription):
+        # a job handing over more waits a moment for room (HAND_OVER_SECONDS), then queues the rest again.
+        self.capacity, self.holding = threads * IN_FLIGHT_PER_THREAD, 0
+        self.idle = threading.Condition(self.lock)  # nothing held any more
+        self.freed = threading.Condition(self.lock)  # room made
         self.closing = False
 
     def close(self) -> None:
@@ -106,28 +110,36 @@ class Dispatcher:
             self._send_here(deliveries, lease)
             return
         self._keep_leases()
-        handed = 0
+        handed, until = 0, time.monotonic() + HAND_OVER_SECONDS
         try:
             for delivery in deliveries:
                 with self.lock:
-                    queue = self.queues.get(delivery.subscription_id)
-                    # No room (in the process, or a subscription's share of it), or closing: the rest is let
-                    # go at once, for the sweeper to give to this or another worker later. The job never waits.
-                    if self.closing or (queue is not None and len(queue) >= PER_SUBSCRIPTION):
-                        break
-                    if not self.room.acquire(blocking=False):
-                        break
-                    starting = queue is None
+                    room = self.freed.wait_for(
+                        partial(self._room_for, delivery.subscription_id), max(0, until - time.monotonic())
+                    )
+                    if not room or self.closing:
+                        break  # no room for long enough (a slow subscription's share is full), or closing
+                    starting = delivery.subscription_id not in self.queues
                     self.queues.setdefault(delivery.subscription_id, deque()).append((delivery, lease))
+                    self.holding += 1
                 handed += 1
                 if starting:
                     self.pool.submit(self._turn, delivery.subscription_id)
         finally:
-            left = deliveries[handed:]
-            if left:
+            if left := deliveries[handed:]:  # let go, and queued again behind the other jobs (not when closing)
                 lease.held([delivery.pk for delivery in left]).update(**ENDED)
                 with self.lock:
                     self._done([(delivery, lease) for delivery in left], room=False)
+                    closing = self.closing
+                if not closing:
+                    send_soon([str(delivery.pk) for delivery in left])
+
+    def _room_for(self, subscription_id: int) -> bool:
+        """(Under the lock.) May one more wait here now: room in the process and in its subscription's share."""
+        if self.closing:
+            return True  # wait no more: the check after it lets the rest go
+        queue = self.queues.get(subscription_id)
+        return self.holding < self.capacity and (queue is None or len(queue) < PER_SUBSCRIPTION)
 
     def _send_here(self, deliveries: list[Delivery], lease: Lease) -> None:
         """Without threads: each subscription's deliveries in turn, before the job ends."""
@@ -213,8 +225,9 @@ class Dispatcher:
             self.leases[lease] -= 1
             if not self.leases[lease]:
                 del self.leases[lease]
-            if room and self.room is not None:
-                self.room.release()
+            if room and self.pool is not None:
+                self.holding -= 1
+        self.freed.notify_all()
         if not self.leases:
             self.idle.notify_all()
 
