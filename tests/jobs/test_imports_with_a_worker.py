@@ -4,6 +4,7 @@ right, the API answers meanwhile, the dashboard says "syncing", and a worker kil
 middle of the file loses nothing (another resumes after the last batch it wrote).
 """
 
+import io
 import time
 
 from candidates.models import Candidate
@@ -66,3 +67,30 @@ def test_a_100000_row_import_finishes_right_while_the_api_answers_and_survives_a
     assert Candidate.objects.count() == ROWS - len(BAD_LINES)
     assert Candidate.objects.filter(status="Screened").count() == KNOWN
     assert auth_client.get("/api/dashboard/stats").json()["syncStatus"] == "synced"
+
+
+def test_a_worker_refuses_what_a_file_hides_past_its_head_and_keeps_the_rows_before(auth_client, workers):
+    """Issue 32, item 1, through a real worker: the limits hold in the job, not only in the request's check."""
+    import json
+
+    workers(IMPORT_MAX_LINE_LENGTH="5000")
+    rows = [{"firstName": "P", "lastName": str(n), "email": f"deep{n}@example.com", "position": "Dev"}
+            for n in range(1500)]  # fmt: skip
+    deep = json.dumps(rows)[:-1].encode() + b", " + b"[" * 100 + b"]" * 100 + b"]"
+    lines = "".join(f"P,{n},long{n}@example.com,Dev\n" for n in range(3000))
+    long = f"firstName,lastName,email,position\n{lines}P,L,late@example.com,{'x' * 6000}\n".encode()
+    expected = {
+        "deep.json": ("the JSON is nested deeper than 32 levels (IMPORT_MAX_JSON_DEPTH)", 1000),
+        "long.csv": ("line 3002 is longer than 5,000 characters (IMPORT_MAX_LINE_LENGTH)", 3000),
+    }
+    urls = {}
+    for name, content in (("deep.json", deep), ("long.csv", long)):
+        file = io.BytesIO(content)
+        file.name = name
+        response = auth_client.post("/api/imports", {"file": file}, format="multipart")
+        assert response.status_code == 202, response.json()
+        urls[name] = f"/api/imports/{response.json()['id']}"
+    for name, url in urls.items():
+        wait_until(lambda url=url: auth_client.get(url).json()["status"] in ("succeeded", "failed"), timeout=120)
+        job = auth_client.get(url).json()
+        assert (job["status"], job["error"], job["created"]) == ("failed", *expected[name])
