@@ -20,9 +20,10 @@ from candidates.models import CANDIDATE_FIELDS, Candidate, Status
 from interviews.clashes import merge_clash_error
 from interviews.models import Interview
 from recruitos import changes, entities
-from recruitos.batches import rows_per_insert, rows_per_update
+from recruitos.batches import rows_per_update
 from recruitos.changes import Action, Change, Reason, Via
 from recruitos.services import apply_changes, lock_for_update, violated_constraint
+from recruitos.sql import bulk_insert
 
 EMAIL_CONSTRAINT = "candidate_email_unique_ci"
 EMAIL_TAKEN = "A candidate with this email already exists."
@@ -261,7 +262,7 @@ def candidate_bulk_write(
         with transaction.atomic():
             _keep_free_ids(candidates)
             ids_from_file = any(candidate.pk is not None for candidate in candidates)
-            Candidate.objects.bulk_create(candidates, batch_size=rows_per_insert(Candidate))
+            bulk_insert(candidates)
             _bulk_update(changed)
             _applied_dates_moved([candidate for candidate, before in changed if "applied_date" in before])
             if ids_from_file:

@@ -20,6 +20,8 @@ from recruitos.changes import Action, Change, Handler
 from recruitos.dates import utc_text
 
 ERASED = {"from": None, "to": None}
+SUBJECTS = frozenset(Subject.values)
+AS_IS = frozenset({type(None), str, int, float, bool})  # values the API writes as they are (`_value`)
 
 
 class HistoryHandler(Handler):
@@ -28,7 +30,7 @@ class HistoryHandler(Handler):
     def rows(self, changes: list[Change]) -> list:
         rows = []
         for change in changes:
-            if change.instance is None or change.entity.name not in Subject.values:
+            if change.instance is None or change.entity.name not in SUBJECTS:
                 continue
             if (record := record_of(change)) is not None:
                 links = ("object_id", "candidate") if change.entity.is_person() else ("object_id",)
@@ -59,7 +61,11 @@ def record_of(change: Change) -> HistoryRecord | None:
         kept = after if created else before  # what a creation or deletion shows
         if column not in recorded or (not updated and kept in (None, "")):
             continue
-        changes[column] = ERASED if column in erase else {"from": _value(before), "to": _value(after)}
+        if column in erase:
+            changes[column] = ERASED
+        else:  # most values are written as they are: no call for them
+            before = before if type(before) in AS_IS else _value(before)
+            changes[column] = {"from": before, "to": after if type(after) in AS_IS else _value(after)}
     if not changes and change.action == Action.UPDATED:
         return None
     record = HistoryRecord(

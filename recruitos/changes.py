@@ -24,12 +24,10 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from recruitos import entities
-from recruitos.batches import rows_per_insert
-from recruitos.sql import can_insert_together, insert_rows, insert_together
+from recruitos.sql import bulk_insert, can_insert_together, insert_rows, insert_together
 
 #: Up to this many derived rows are stored in one statement; more go in batches per model.
 ONE_STATEMENT = 100
-BATCH_SIZE = 1000
 
 
 class Via(models.TextChoices):
@@ -209,5 +207,5 @@ def store(rows: list[models.Model]) -> None:
     by_model = defaultdict(list)
     for row in rows:
         by_model[type(row)].append(row)
-    for model, same in by_model.items():
-        model._default_manager.bulk_create(same, batch_size=min(BATCH_SIZE, rows_per_insert(model)))
+    for same in by_model.values():
+        bulk_insert(same)

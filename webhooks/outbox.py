@@ -26,6 +26,7 @@ from webhooks.models import Attempt, Delivery, DeliveryStatus, EventType
 from webhooks.tasks import send_soon
 
 _renderer = CamelCaseORJSONRenderer()
+EVENT_TYPES = frozenset(EventType.values)
 
 
 class Outbox(Handler):
@@ -37,13 +38,12 @@ class Outbox(Handler):
         return any(event in types for _, types, _ in active_subscriptions() for event in _sent(change))
 
     def rows(self, changes: list[Change]) -> list:
-        if not any(_sent(change) for change in changes):
+        if not (subscriptions := active_subscriptions()):
             return []
-        subscriptions = active_subscriptions()
         rows = []
         for change in changes:
             for event in _sent(change):
-                if event not in EventType.values:
+                if event not in EVENT_TYPES:
                     continue
                 for subscription_id, types, minimal in subscriptions:
                     if event in types:
