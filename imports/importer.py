@@ -13,6 +13,7 @@ import csv
 import io
 import itertools
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from itertools import islice
 
@@ -20,29 +21,21 @@ import ijson
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
-from rest_framework import serializers
 
 from candidates.models import CANDIDATE_FIELDS, Candidate
-from candidates.serializers import CandidateSerializer
 from candidates.services import candidate_bulk_write
 from imports import limits
-from recruitos.dates import SupportedMoment
+from imports.checking import MAX_IMPORTED_ID, CandidateImportSerializer, Check, check, checked_batches
 from recruitos.emails import email_key
-from recruitos.exceptions import flatten_errors
 from recruitos.naming import snake_name
 from recruitos.services import apply_changes
 from recruitos.spreadsheet import read_cell
 
 #: The file columns: the contract's field names, in the API's order (`manage.py export_candidates` writes them).
 CANDIDATE_COLUMNS = CANDIDATE_FIELDS.api_names()
-#: The largest id a file may give a new candidate: far below the id column's end, so no file can
-#: leave the id sequence unable to give the next candidate an id (on PostgreSQL the sequence
-#: follows the largest id imported, on SQLite AUTOINCREMENT does), and far enough below 2^53
-#: (about 9.007e15, the largest integer JavaScript holds exactly) that the ids made after it
-#: stay exact in the frontend for some 8e15 more candidates.
-MAX_IMPORTED_ID = 10**15
 #: What a column may be called, once its name is snake_cased as the API does with body keys.
 FIELD_NAMES = frozenset(CANDIDATE_FIELDS.names())
+__all__ = ["MAX_IMPORTED_ID", "CandidateImporter", "ImportFileError", "read_rows"]
 
 
 class ImportFileError(Exception):
@@ -72,25 +65,6 @@ class ImportResult:
     failed: int = 0
 
 
-class CandidateImportSerializer(CandidateSerializer):
-    """The API's candidate rules, with `id`, `appliedDate` and `lastUpdated` accepted from files."""
-
-    id = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=MAX_IMPORTED_ID,
-        error_messages={"max_value": f"An imported id is at most {MAX_IMPORTED_ID:,} (10^15)."},
-    )
-    applied_date = serializers.DateTimeField(required=False, validators=[SupportedMoment()])
-    last_updated = serializers.DateTimeField(required=False, validators=[SupportedMoment()])
-
-    class Meta(CandidateSerializer.Meta):
-        read_only_fields = []
-
-    def validate_email(self, value: str) -> str:
-        return value  # Rows are matched by email, so a known email is an update, not a conflict.
-
-
 def read_rows(file, name: str) -> Iterator[tuple[int, object]]:
     """(line, row) pairs from a binary file, by its name's extension: .csv or .json."""
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -101,16 +75,18 @@ def read_rows(file, name: str) -> Iterator[tuple[int, object]]:
     raise ImportFileError(f"{name}: expected a .csv or .json file")
 
 
-def ignored_fields(rows: Iterable[tuple[int, object]], on_error: Callable) -> Iterator[tuple[int, object]]:
-    """Pass rows through, reporting once each field name that is not a candidate field (a typo)."""
-    reported = set()
-    for line, row in rows:
+class IgnoredFields:
+    """Report once each field name that is not a candidate field (a typo), as the row that has it is imported."""
+
+    def __init__(self, on_error: Callable):
+        self.on_error, self.reported = on_error, set()
+
+    def check(self, line: int, row) -> None:
         if isinstance(row, dict):
-            for name in row.keys() - reported:
+            for name in row.keys() - self.reported:
                 if snake_name(name) not in FIELD_NAMES:
-                    reported.add(name)
-                    on_error(RowError(line, name, "not a candidate field; it is ignored"))
-        yield line, row
+                    self.reported.add(name)
+                    self.on_error(RowError(line, name, "not a candidate field; it is ignored"))
 
 
 @dataclass(frozen=True)
@@ -140,7 +116,7 @@ def _read_csv(file) -> Iterator[tuple[int, dict | UnreadableRow]]:
         limits.check_columns(len(columns))
         _check_columns(columns)
         # Each row costs what its known columns cost: the others are read by the C parser and
-        # dropped, named once (the first row carries them, for `ignored_fields` to report).
+        # dropped, named once (the first row carries them, for `IgnoredFields` to report).
         known = [(n, name) for n, name in enumerate(columns) if snake_name(name) in FIELD_NAMES]
         every = list(enumerate(columns))
         notes = {n for n, name in every if snake_name(name) == "notes"}
@@ -231,18 +207,19 @@ class CandidateImporter:
         self.on_error = on_error
         self.result = result or ImportResult()
         self.after_batch = after_batch
-        self._for_create = CandidateImportSerializer()
-        self._for_update = CandidateImportSerializer(partial=True)
+        self._as_update = CandidateImportSerializer(partial=True)
+        self._ignored = IgnoredFields(on_error)
 
     def run(self, rows: Iterable[tuple[int, object]]) -> ImportResult:
-        for batch in batched(rows, self.batch_size):
-            with transaction.atomic():
-                self._import_batch(batch)
-                if self.after_batch is not None:
-                    self.after_batch(self.result)
+        with closing(checked_batches(batched(rows, self.batch_size))) as batches:
+            for batch, checks in batches:
+                with transaction.atomic():
+                    self._import_batch(batch, checks)
+                    if self.after_batch is not None:
+                        self.after_batch(self.result)
         return self.result
 
-    def _import_batch(self, batch) -> None:
+    def _import_batch(self, batch, checks) -> None:
         now = timezone.now()
         existing = self._existing_by_email(batch)
         new: dict[str, tuple[Candidate, set]] = {}
@@ -252,9 +229,10 @@ class CandidateImporter:
         # unchanged; a later row of the same email adds to that one write (unchanged); a bad row failed.
         counts = ImportResult(rows=len(batch))
         matched = set()
-        for line, row in batch:
+        for (line, row), checked in zip(batch, checks, strict=True):
+            self._ignored.check(line, row)
             key = _email_key(row)
-            data = self._validate(line, row, partial=key in existing or key in new)
+            data = self._validate(line, row, checked, partial=key in existing or key in new)
             if data is None:
                 counts.failed += 1
                 continue
@@ -296,39 +274,24 @@ class CandidateImporter:
         matches = Candidate.objects.select_for_update().alias(key=Lower("email")).filter(key__in=keys).order_by("pk")
         return {candidate.email.lower(): candidate for candidate in matches}
 
-    def _validate(self, line: int, row, *, partial: bool) -> dict | None:
+    def _validate(self, line: int, row, checked: Check | None, *, partial: bool) -> dict | None:
+        """
+        The row's data, as checked for a new candidate (`imports.checking`), or None once its errors
+        are reported. A row that updates a stored candidate is checked again as an update if it
+        failed: it may leave out what a new candidate needs.
+        """
         if isinstance(row, UnreadableRow):
             self.on_error(RowError(line, row.field, row.message))
             return None
-        if not isinstance(row, dict):
+        if checked is None:
             self.on_error(RowError(line, "row", "expected an object with the candidate's fields"))
             return None
-        serializer = self._for_update if partial else self._for_create
-        try:
-            return serializer.run_validation(self._prepare(row, serializer))
-        except serializers.ValidationError as exc:
-            for error in flatten_errors(exc.detail):
-                self.on_error(RowError(line, error["field"], error["message"]))
-            return None
-
-    @staticmethod
-    def _prepare(row: dict, serializer) -> dict:
-        """
-        Snake-case the keys. An empty value means no value: null where the field allows
-        null, left out where the field is optional (so its default or stored value holds),
-        and kept where the field is required (so it fails as blank).
-        """
-        prepared = {}
-        for key, value in row.items():
-            field = serializer.fields.get(snake_name(key))
-            if field is None or field.read_only:
-                continue
-            if value == "" and field.allow_null:
-                value = None
-            elif value == "" and not field.required:
-                continue
-            prepared[field.field_name] = value
-        return prepared
+        data, errors = checked
+        if errors and partial:
+            data, errors = check(self._as_update, row)
+        for field, message in errors or ():
+            self.on_error(RowError(line, field, message))
+        return data
 
 
 def batched(iterable: Iterable, size: int) -> Iterator[tuple]:

@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_tasks import task
 
-from imports.importer import CandidateImporter, ImportFileError, ImportResult, ignored_fields, read_rows
+from imports.importer import CandidateImporter, ImportFileError, ImportResult, read_rows
 from imports.models import KEPT_ERRORS, ImportJob, ImportStatus
 from recruitos import changes
 from recruitos.leases import Lease, LeaseLost, free
@@ -121,7 +121,7 @@ def _run(job: ImportJob, lease: Lease, file, batch_size: int, on_error, progress
         dry_run=job.dry_run, batch_size=batch_size, on_error=keep, actor=job.actor, result=result, after_batch=written
     )
     rows = islice(read_rows(file, job.file_name), job.processed, None)  # a resumed job goes on after its last batch
-    importer.run(progress(ignored_fields(rows, keep)))
+    importer.run(progress(rows))
 
 
 def _position(file, size: int) -> int:

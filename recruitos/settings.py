@@ -221,6 +221,9 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=1024 * 1_048_576)
 IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=100)
 IMPORT_MAX_LINE_LENGTH = env.int("IMPORT_MAX_LINE_LENGTH", default=1_048_576)
 IMPORT_MAX_JSON_DEPTH = env.int("IMPORT_MAX_JSON_DEPTH", default=32)
+# A file of more than one batch has its rows checked ahead, in a helper process, while the job
+# writes (imports.checking): the second core validates. Off: every row is checked in the job's process.
+IMPORT_CHECK_AHEAD = env.bool("IMPORT_CHECK_AHEAD", default=True)
 
 # Webhooks (webhooks app). Subscriptions may name only https URLs on public addresses, unless
 # WEBHOOK_ALLOW_PRIVATE_NETWORKS=1 (development and tests only: internal addresses and plain http).

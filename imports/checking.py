@@ -1,0 +1,153 @@
+"""
+Each row checked against the API's candidate rules, in a helper process while the job writes.
+
+Validation is half of an import's time (bench/README.md, "Issue 32"), and it needs nothing but the
+row: no database, no other row. So a file of more than one batch has its batches checked ahead,
+in one helper process (started as the second batch is read, so a small file never waits for it),
+while this process writes the batches before them; the machine's second core does the checking.
+A row is checked as a new candidate's: where it turns out to update a stored one, the importer
+uses that result when it passed (the same fields pass alike; a partial check only spares the
+fields a row leaves out) and checks the row again as an update when it did not.
+
+Nothing changes for the file: the same rows pass, with the same errors, reported in the same
+order, whether the helper ran or not (IMPORT_CHECK_AHEAD off, a helper that died: the batches are
+checked here). The helper is a `spawn`ed process: it shares no connection, lock or thread with
+this one, and it ends with the job, or on its own when this process dies (its pipe closes).
+"""
+
+import multiprocessing
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from django.conf import settings
+from rest_framework import serializers
+
+from candidates.serializers import CandidateSerializer
+from recruitos import helpers
+from recruitos.dates import SupportedMoment
+from recruitos.exceptions import flatten_errors
+from recruitos.naming import snake_name
+
+#: The largest id a file may give a new candidate: far below the id column's end, so no file can
+#: leave the id sequence unable to give the next candidate an id (on PostgreSQL the sequence
+#: follows the largest id imported, on SQLite AUTOINCREMENT does), and far enough below 2^53
+#: (about 9.007e15, the largest integer JavaScript holds exactly) that the ids made after it
+#: stay exact in the frontend for some 8e15 more candidates.
+MAX_IMPORTED_ID = 10**15
+
+#: Batches checked ahead of the one being written, at most: their rows are what the job holds in memory.
+AHEAD = 2
+
+#: What a row's check gives: (data, None) when it passed, (None, [(field, message), …]) when it did not.
+Check = tuple[dict | None, list[tuple[str, str]] | None]
+
+
+class CandidateImportSerializer(CandidateSerializer):
+    """The API's candidate rules, with `id`, `appliedDate` and `lastUpdated` accepted from files."""
+
+    id = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_IMPORTED_ID,
+        error_messages={"max_value": f"An imported id is at most {MAX_IMPORTED_ID:,} (10^15)."},
+    )
+    applied_date = serializers.DateTimeField(required=False, validators=[SupportedMoment()])
+    last_updated = serializers.DateTimeField(required=False, validators=[SupportedMoment()])
+
+    class Meta(CandidateSerializer.Meta):
+        read_only_fields = []
+
+    def validate_email(self, value: str) -> str:
+        return value  # Rows are matched by email, so a known email is an update, not a conflict.
+
+
+def check_batch(batch: tuple) -> list[Check | None]:
+    """Each (line, row) checked as a new candidate's; None for a row that is not an object of fields."""
+    global _as_new
+    if _as_new is None:
+        _as_new = CandidateImportSerializer()
+    return [check(_as_new, row) if isinstance(row, dict) else None for _, row in batch]
+
+
+_as_new: CandidateImportSerializer | None = None
+
+
+def check(serializer: CandidateImportSerializer, row: dict) -> Check:
+    """The row's fields, snake-cased and validated by `serializer`, or its errors."""
+    try:
+        return serializer.run_validation(prepare(row, serializer)), None
+    except serializers.ValidationError as exc:
+        return None, [(str(error["field"]), str(error["message"])) for error in flatten_errors(exc.detail)]
+
+
+def prepare(row: dict, serializer) -> dict:
+    """
+    Snake-case the keys. An empty value means no value: null where the field allows
+    null, left out where the field is optional (so its default or stored value holds),
+    and kept where the field is required (so it fails as blank).
+    """
+    prepared = {}
+    for key, value in row.items():
+        field = serializer.fields.get(snake_name(key))
+        if field is None or field.read_only:
+            continue
+        if value == "" and field.allow_null:
+            value = None
+        elif value == "" and not field.required:
+            continue
+        prepared[field.field_name] = value
+    return prepared
+
+
+def checked_batches(batches: Iterator[tuple]) -> Iterator[tuple[tuple, list[Check | None]]]:
+    """
+    (batch, its rows' checks) in the order of `batches`, checked ahead by the helper from the second
+    batch on. A file error met while reading ahead is raised after the batches read before it.
+    """
+    ahead = AHEAD if settings.IMPORT_CHECK_AHEAD else 0
+    pending: deque[tuple[tuple, Future | None]] = deque()
+    pool = None
+    error = None
+    try:
+        while True:
+            while error is None and len(pending) <= ahead:
+                try:
+                    batch = next(batches, None)
+                except Exception as exc:  # raised in order, below
+                    error = exc
+                    break
+                if batch is None:
+                    break
+                if pool is None and ahead and pending:  # a second batch: a file worth a helper
+                    spawn = multiprocessing.get_context("spawn")
+                    pool = ProcessPoolExecutor(1, mp_context=spawn, initializer=helpers.setup)
+                pending.append((batch, _submit(pool, batch)))
+            if not pending:
+                break
+            batch, future = pending.popleft()
+            yield batch, _result(batch, future)
+        if error is not None:
+            raise error
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)  # the helper ends with the job: at most a batch it checks
+
+
+def _submit(pool: ProcessPoolExecutor | None, batch: tuple) -> Future | None:
+    if pool is None:
+        return None
+    try:
+        return pool.submit(helpers.call, "imports.checking:check_batch", batch)
+    except BrokenProcessPool:  # the helper died: the batch is checked here
+        return None
+
+
+def _result(batch: tuple, future: Future | None) -> list[Check | None]:
+    if future is not None:
+        try:
+            return future.result()
+        except BrokenProcessPool:  # the helper died (killed, out of memory): checked here, as without one
+            pass
+    return check_batch(batch)
