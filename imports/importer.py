@@ -30,6 +30,7 @@ from recruitos.emails import email_key
 from recruitos.naming import snake_name
 from recruitos.services import apply_changes
 from recruitos.spreadsheet import read_cell
+from recruitos.sql import plan_for_values
 
 #: The file columns: the contract's field names, in the API's order (`manage.py export_candidates` writes them).
 CANDIDATE_COLUMNS = CANDIDATE_FIELDS.api_names()
@@ -214,6 +215,7 @@ class CandidateImporter:
         with closing(checked_batches(batched(rows, self.batch_size))) as batches:
             for batch, checks in batches:
                 with transaction.atomic():
+                    plan_for_values()  # the candidates table grows as the job writes
                     self._import_batch(batch, checks)
                     if self.after_batch is not None:
                         self.after_batch(self.result)

@@ -234,6 +234,20 @@ def insert_rows(rows: list[Model]) -> None:
         rows[0].save(force_insert=True)
 
 
+def plan_for_values(using: str = "default") -> None:
+    """
+    For the rest of the transaction, PostgreSQL plans each prepared statement for the values it is
+    given (`plan_cache_mode`). A job that fills a table (an import) runs the same statements
+    hundreds of times on one connection: planned generically while the table was small, a lookup
+    by email among a batch's thousand addresses became a scan of the whole table with each row
+    compared to each address, 5 s a batch at 100,000 candidates (bench/README.md, "Issue 32").
+    """
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+
+
 def bulk_insert(objs: list[Model]) -> None:
     """
     Save new rows of one model as `bulk_create` does (no signals; every object given its key and
