@@ -19,7 +19,8 @@ Django 5.2.19 and 6.1.3, DRF 3.18.3. `recruitos.sql` runs what these compile, wi
   as Django calls it (`convert_rows`).
 - What `save()` does around its INSERT: `pre_save`/`post_save` sent with its arguments, the values
   the database made read back through `Field.get_db_converters()` and `Field.get_col()`, and
-  `Model._state` marked saved (`before_insert`, `after_insert`).
+  `Model._state` marked saved (`before_insert`, `after_insert`; `mark_saved`, also after the COPY
+  of `recruitos.sql.bulk_insert`).
 - DRF fields copied with `copy.copy`, to be bound anew by a serializer (`copy_fields`).
 """
 
@@ -158,8 +159,13 @@ def after_insert(obj, returned: list, values: list, connection) -> None:
         for convert in field.get_db_converters(connection):
             value = convert(value, field.get_col(obj._meta.db_table), connection)
         setattr(obj, field.attname, value)
-    obj._state.adding, obj._state.db = False, connection.alias
+    mark_saved(obj, connection.alias)
     post_save.send(sender=type(obj), instance=obj, created=True, update_fields=None, raw=False, using=connection.alias)
+
+
+def mark_saved(obj, using: str) -> None:
+    """`Model._state` as a save (or `bulk_create`) leaves it: the object is stored, in `using`."""
+    obj._state.adding, obj._state.db = False, using
 
 
 def copy_fields(fields: dict) -> dict:

@@ -21,7 +21,15 @@ from django.db.models import NOT_PROVIDED, Count, Model, Value
 from django.db.models.expressions import RawSQL
 
 from recruitos.batches import rows_per_insert
-from recruitos.internals import after_insert, before_insert, compile_select, convert_rows, insert_statement, query_shape
+from recruitos.internals import (
+    after_insert,
+    before_insert,
+    compile_select,
+    convert_rows,
+    insert_statement,
+    mark_saved,
+    query_shape,
+)
 
 MAX_KEPT = 512  # statements kept per process; an API has a few dozen shapes
 FEW = 200  # split_page(few=True) reads up to this many rows at once
@@ -279,7 +287,7 @@ def bulk_insert(objs: list[Model]) -> None:
             for row in zip(*(_db_values(field, objs, connection) for field in fields), strict=True):
                 copy.write_row(row)
     for obj in objs:
-        obj._state.adding, obj._state.db = False, using
+        mark_saved(obj, using)
 
 
 #: Values whose `get_db_prep_save` depends on nothing but the value (and the field and connection).
