@@ -228,6 +228,8 @@ IMPORT_CHECK_AHEAD = env.bool("IMPORT_CHECK_AHEAD", default=True)
 # Webhooks (webhooks app). Subscriptions may name only https URLs on public addresses, unless
 # WEBHOOK_ALLOW_PRIVATE_NETWORKS=1 (development and tests only: internal addresses and plain http).
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=False)
+# The ports webhooks may go to (comma-separated); any, with WEBHOOK_ALLOW_PRIVATE_NETWORKS.
+WEBHOOK_ALLOWED_PORTS = [int(port) for port in env.list("WEBHOOK_ALLOWED_PORTS", default=["443"])]
 # Each attempt's deadline for the whole exchange (connect, send, the answer's status and a short
 # excerpt of it): a receiver that trickles is cut off there.
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5)

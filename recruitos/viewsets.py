@@ -18,7 +18,7 @@ object's values the same way (`represent`). The result is the serializer's repre
 from functools import cache
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
@@ -68,12 +68,9 @@ class ServiceModelViewSet(
         compiled once (`recruitos.sql.fetch_rows`) rather than for every request.
         """
         queryset = self.filter_queryset(self.get_queryset())
-        lookup = {self.lookup_field: self.kwargs[self.lookup_url_kwarg or self.lookup_field]}
+        lookup = {self.lookup_field: integer_id(self.kwargs[self.lookup_url_kwarg or self.lookup_field])}
         fields = concrete_fields(queryset.model)
-        try:
-            rows = fetch_rows(queryset.filter(**lookup), fields, 0, 1)
-        except (TypeError, ValueError, ValidationError) as exc:  # "0.5", "abc": as DRF's get_object_or_404
-            raise Http404 from exc
+        rows = fetch_rows(queryset.filter(**lookup), fields, 0, 1)
         if not rows:
             raise Http404
         instance = queryset.model.from_db(queryset.db, fields, rows[0])
@@ -143,11 +140,13 @@ class IdLookupMixin:
 
 
 def integer_id(value) -> int:
-    """A URL's `{id}` as a row's key (1 to 2^63 - 1); Http404 for anything else."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError) as exc:
-        raise Http404 from exc
+    """
+    A URL's `{id}` as a row's key: ASCII digits only, 1 to 2^63 - 1; Http404 for anything else
+    (`int()` would take "1_0" for 10, " 1", "+1", and the digits of every script: U+FF11, U+0661).
+    """
+    if not (isinstance(value, str) and value.isascii() and value.isdigit()):
+        raise Http404
+    number = int(value)
     if not 1 <= number <= MAX_BIGINT:
         raise Http404
     return number

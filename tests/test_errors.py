@@ -6,6 +6,9 @@ import pytest
 
 from candidates import views as candidate_views
 from candidates.models import Candidate
+from imports.models import ImportJob
+from tests.factories import CandidateFactory, InterviewFactory
+from webhooks.models import Subscription
 
 
 @pytest.mark.parametrize("path", ["/api/nothing", "/api/candidates/1/extra", "/api", "/api/"])
@@ -108,3 +111,20 @@ def test_odd_ids_and_unknown_paths_are_json_404_for_every_method(auth_client, me
     response = getattr(auth_client, method)(path, {}, format="json")
     assert response.status_code in (404, 405)
     assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    # what Python's int() takes for 10: an underscore, spaces, a sign, the digits of other scripts
+    ["1_0", "%2010", "10%20", "+10", "%EF%BC%91%EF%BC%90", "%D9%A1%D9%A0", "%E0%A5%A7%E0%A5%A6"],
+)
+@pytest.mark.parametrize("prefix", ["/api/candidates/", "/api/interviews/", "/api/webhooks/", "/api/imports/"])
+def test_only_ascii_digits_are_ids(auth_client, spelling, prefix):
+    InterviewFactory(id=10, candidate=CandidateFactory(id=10))
+    Subscription.objects.create(id=10, url="https://93.184.216.34/hooks", events=["candidate.created"])
+    ImportJob.objects.create(id=10, file_name="people.csv")
+    assert auth_client.get(f"{prefix}10").status_code == 200  # the id itself is found
+    response = auth_client.get(f"{prefix}{spelling}")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert auth_client.get(f"/api/candidates/{spelling}/history").status_code == 404

@@ -13,6 +13,33 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+
+def _networks(*prefixes: str) -> tuple:
+    return tuple(ipaddress.ip_network(prefix) for prefix in prefixes)
+
+
+# The IANA special-purpose address registries (iana-ipv4-special-registry, iana-ipv6-special-registry,
+# as of 2025), written out: Python's `is_global` follows them only from 3.13, and differently in
+# each release before. An address is public when it lies in none of the blocks marked not globally
+# reachable, unless a block marked reachable inside one holds it; for IPv6 it must also be global
+# unicast (2000::/3, IANA's IPv6 address space): the rest is reserved, site-local (fec0::/10),
+# IPv4-compatible (::/96) or local-use translation (64:ff9b:1::/48), all refused. IPv4 multicast
+# (224.0.0.0/4, not in the registry) is refused too: a webhook is one receiver.
+NOT_GLOBAL_V4 = _networks(
+    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+    "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24",
+    "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32",
+)  # fmt: skip
+GLOBAL_V4 = _networks("192.0.0.9/32", "192.0.0.10/32")  # PCP and TURN anycast, inside 192.0.0.0/24
+GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")
+NOT_GLOBAL_V6 = _networks(  # and 6to4 (2002::/16: its relays are deprecated, RFC 7526), whose reach is "N/A"
+    "2001::/23", "2001:db8::/32", "2002::/16", "3fff::/20", "5f00::/16",
+)  # fmt: skip
+GLOBAL_V6 = _networks(  # inside 2001::/23
+    "2001:1::1/128", "2001:1::2/128", "2001:1::3/128", "2001:3::/32", "2001:4:112::/48", "2001:20::/28",
+    "2001:30::/28",
+)  # fmt: skip
+#: The well-known NAT64 prefix: globally reachable, to the IPv4 address in its last 32 bits.
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
@@ -35,7 +62,10 @@ def target(url: str) -> tuple[str, str, int, list[str]]:
     host = parts.hostname
     if not host:
         raise ForbiddenAddress("the URL has no host")
-    port = port or (443 if parts.scheme == "https" else 80)
+    port = (443 if parts.scheme == "https" else 80) if port is None else port
+    if not allowed_port(port):
+        allowed = ", ".join(map(str, settings.WEBHOOK_ALLOWED_PORTS))
+        raise ForbiddenAddress(f"the port {port} is not one webhooks may use ({allowed}: WEBHOOK_ALLOWED_PORTS)")
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
@@ -49,12 +79,19 @@ def target(url: str) -> tuple[str, str, int, list[str]]:
 
 
 def is_public(address: str) -> bool:
-    """A globally routable unicast address: not loopback, private, link-local, shared, reserved or multicast."""
+    """A globally reachable unicast address, by the IANA registries (above), the same on every Python."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address):
-        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
-        if embedded is None and ip in NAT64:  # 64:ff9b::/96 reaches the IPv4 address in its last 32 bits
-            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-        if embedded is not None:
-            return is_public(str(embedded))
-    return ip.is_global and not ip.is_multicast
+        if ip in NAT64:
+            return is_public(str(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)))
+        return ip in GLOBAL_UNICAST_V6 and (
+            not any(ip in network for network in NOT_GLOBAL_V6) or any(ip in network for network in GLOBAL_V6)
+        )
+    return not any(ip in network for network in NOT_GLOBAL_V4) or any(ip in network for network in GLOBAL_V4)
+
+
+def allowed_port(port: int) -> bool:
+    """Whether a webhook may go to `port`: 443 unless WEBHOOK_ALLOWED_PORTS lists others (any, for private networks)."""
+    if settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS:
+        return 0 < port < 65536
+    return port in settings.WEBHOOK_ALLOWED_PORTS

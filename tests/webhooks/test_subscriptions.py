@@ -41,7 +41,8 @@ def test_a_subscription_is_made_and_its_secret_shown_once(auth_client, user):
     [
         ("http://93.184.216.34/hooks", "Not allowed: the URL must start with https://."),
         ("https://127.0.0.1/hooks", "Not allowed: the host 127.0.0.1 resolves to an internal address (127.0.0.1)."),
-        ("https://localhost:8000/", "Not allowed: the host localhost resolves to an internal address"),
+        ("https://localhost/", "Not allowed: the host localhost resolves to an internal address"),
+        ("https://localhost:8000/", "Not allowed: the port 8000 is not one webhooks may use"),
         ("https://10.1.2.3/", "Not allowed: the host 10.1.2.3 resolves to an internal address (10.1.2.3)."),
         ("https://192.168.0.10/", "Not allowed: the host 192.168.0.10 resolves to an internal address (192.168.0.10)."),
         (
@@ -62,6 +63,33 @@ def test_a_subscription_is_made_and_its_secret_shown_once(auth_client, user):
         ("https://2130706433/", "Not allowed: the host 2130706433 resolves to an internal address (127.0.0.1)."),
         ("https://0x7f.1/", "Not allowed: the host 0x7f.1 resolves to an internal address (127.0.0.1)."),
         ("https://0.0.0.0/", "Not allowed: the host 0.0.0.0 resolves to an internal address (0.0.0.0)."),
+        ("https://[::127.0.0.1]/", "Not allowed: the host ::127.0.0.1 resolves to an internal address (::127.0.0.1)."),
+        (
+            "https://[::ffff:0:127.0.0.1]/",
+            "Not allowed: the host ::ffff:0:127.0.0.1 resolves to an internal address (::ffff:0:7f00:1).",
+        ),
+        (
+            "https://[64:ff9b:1::a9fe:a9fe]/",
+            "Not allowed: the host 64:ff9b:1::a9fe:a9fe resolves to an internal address (64:ff9b:1::a9fe:a9fe).",
+        ),
+        ("https://[fec0::1]/", "Not allowed: the host fec0::1 resolves to an internal address (fec0::1)."),
+        (
+            "https://[::a9fe:a9fe]/",
+            "Not allowed: the host ::a9fe:a9fe resolves to an internal address (::169.254.169.254).",
+        ),
+        ("https://192.0.0.8/", "Not allowed: the host 192.0.0.8 resolves to an internal address (192.0.0.8)."),
+        (
+            "https://93.184.216.34:0/",
+            "Not allowed: the port 0 is not one webhooks may use (443: WEBHOOK_ALLOWED_PORTS).",
+        ),
+        (
+            "https://93.184.216.34:22/",
+            "Not allowed: the port 22 is not one webhooks may use (443: WEBHOOK_ALLOWED_PORTS).",
+        ),
+        (
+            "https://93.184.216.34:8443/",
+            "Not allowed: the port 8443 is not one webhooks may use (443: WEBHOOK_ALLOWED_PORTS).",
+        ),
         ("https://user:secret@93.184.216.34/", "Not allowed: the URL may not hold a user name or password."),
         ("https://no-such-host.invalid/", "Not allowed: the host no-such-host.invalid cannot be resolved."),
         ("ftp://93.184.216.34/", "Not allowed: the URL must start with https://."),
@@ -74,6 +102,20 @@ def test_urls_that_reach_inside_are_refused(auth_client, url, message):
     assert error["field"] == "url"
     assert error["message"].startswith(message), error["message"]
     assert not Subscription.objects.exists()
+
+
+def test_other_ports_are_allowed_when_listed(auth_client, settings):
+    settings.WEBHOOK_ALLOWED_PORTS = [443, 8443]
+    assert (
+        auth_client.post(
+            "/api/webhooks", {"url": "https://93.184.216.34:8443/", "events": ["candidate.created"]}
+        ).status_code
+        == 201
+    )
+    refused = auth_client.post("/api/webhooks", {"url": "https://93.184.216.34:8080/", "events": ["candidate.created"]})
+    assert refused.json()["errors"][0]["message"].startswith(
+        "Not allowed: the port 8080 is not one webhooks may use (443, 8443: WEBHOOK_ALLOWED_PORTS)."
+    )
 
 
 def test_private_networks_and_http_are_allowed_only_when_switched_on(auth_client, settings):
