@@ -4,7 +4,7 @@ Import speed through the API: a file posted to `POST /api/imports`, run by one w
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_imports REDIS_URL=redis://127.0.0.1:6379/13 \\
         .venv/bin/python bench/import_speed.py FILE.csv
 
-Migrates the database named by DATABASE_URL and empties it (`flush`), makes a user and an API
+Migrates the database named by DATABASE_URL (PostgreSQL, its name starting with "bench") and empties it (`flush`), makes a user and an API
 key, serves the app with gunicorn (`gunicorn.conf.py`, DEBUG off) on a free loopback port, posts
 FILE as a multipart upload (curl) and starts one `manage.py worker`. Prints the upload's time,
 the job's own (its startedAt to its finishedAt), rows per second, and the whole from the first
@@ -46,6 +46,9 @@ def main():
     args = parser.parse_args()
     if not os.environ.get("REDIS_URL"):
         sys.exit("REDIS_URL must name a Redis database: the job runs in a worker")
+    database = os.environ.get("DATABASE_URL", "")
+    if not (database.startswith("postgres") and database.rsplit("/", 1)[-1].startswith("bench")):
+        sys.exit("DATABASE_URL must name a PostgreSQL database whose name starts with bench: it is emptied")
 
     import django
 
@@ -90,7 +93,12 @@ def main():
         for process in (worker, server):
             if process is not None:
                 process.terminate()
-                process.wait(30)
+        for process in (worker, server):
+            if process is not None:
+                try:
+                    process.wait(30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
     from django.utils.dateparse import parse_datetime
 
     took = (parse_datetime(job["finishedAt"]) - parse_datetime(job["startedAt"])).total_seconds()

@@ -12,14 +12,17 @@ fields a row leaves out) and checks the row again as an update when it did not.
 Nothing changes for the file: the same rows pass, with the same errors, reported in the same
 order, whether the helper ran or not (IMPORT_CHECK_AHEAD off, a helper that died: the batches are
 checked here). The helper is a `spawn`ed process: it shares no connection, lock or thread with
-this one, and it ends with the job, or on its own when this process dies (its pipe closes).
+this one, and it ends with the job, or on its own when this process dies (`recruitos.helpers`).
 """
 
+import logging
 import multiprocessing
+import os
+import signal
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 
 from django.conf import settings
 from rest_framework import serializers
@@ -39,6 +42,10 @@ MAX_IMPORTED_ID = 10**15
 
 #: Batches checked ahead of the one being written, at most: their rows are what the job holds in memory.
 AHEAD = 2
+#: Seconds the job waits for the helper's checks of a batch before it checks the batch itself.
+HELPER_TIMEOUT = 120
+
+logger = logging.getLogger(__name__)
 
 #: What a row's check gives: (data, None) when it passed, (None, [(field, message), …]) when it did not.
 Check = tuple[dict | None, list[tuple[str, str]] | None]
@@ -103,12 +110,13 @@ def prepare(row: dict, serializer) -> dict:
 
 def checked_batches(batches: Iterator[tuple]) -> Iterator[tuple[tuple, list[Check | None]]]:
     """
-    (batch, its rows' checks) in the order of `batches`, checked ahead by the helper from the second
-    batch on. A file error met while reading ahead is raised after the batches read before it.
+    (batch, its rows' checks) in the order of `batches`, checked ahead by the helper once it is up
+    (started as the second batch is read; the job checks the batches it gets before then). A file
+    error met while reading ahead is raised after the batches read before it.
     """
     ahead = AHEAD if settings.IMPORT_CHECK_AHEAD else 0
     pending: deque[tuple[tuple, Future | None]] = deque()
-    pool = None
+    helper = Helper()
     error = None
     try:
         while True:
@@ -120,34 +128,73 @@ def checked_batches(batches: Iterator[tuple]) -> Iterator[tuple[tuple, list[Chec
                     break
                 if batch is None:
                     break
-                if pool is None and ahead and pending:  # a second batch: a file worth a helper
-                    spawn = multiprocessing.get_context("spawn")
-                    pool = ProcessPoolExecutor(1, mp_context=spawn, initializer=helpers.setup)
-                pending.append((batch, _submit(pool, batch)))
+                if pending and ahead:  # a second batch: a file worth a helper
+                    helper.start()
+                pending.append((batch, helper.submit(batch)))
             if not pending:
                 break
             batch, future = pending.popleft()
-            yield batch, _result(batch, future)
+            yield batch, helper.result(batch, future)
         if error is not None:
             raise error
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)  # the helper ends with the job: at most a batch it checks
+        helper.stop()
 
 
-def _submit(pool: ProcessPoolExecutor | None, batch: tuple) -> Future | None:
-    if pool is None:
-        return None
-    try:
-        return pool.submit(helpers.call, "imports.checking:check_batch", batch)
-    except BrokenProcessPool:  # the helper died: the batch is checked here
-        return None
+class Helper:
+    """
+    One job's helper process: started once, given batches once it is up, and let go (the job
+    checking the rest) on any failure: it cannot be started, it dies, or it takes longer than
+    HELPER_TIMEOUT for a batch. Each let-go is logged once, with no row in it.
+    """
 
+    def __init__(self):
+        self.pool: ProcessPoolExecutor | None = None
+        self.up: Future | None = None  # its process id, once Django is set up in it
+        self.tried = False
 
-def _result(batch: tuple, future: Future | None) -> list[Check | None]:
-    if future is not None:
+    def start(self) -> None:
+        if self.tried:
+            return
+        self.tried = True
         try:
-            return future.result()
-        except BrokenProcessPool:  # the helper died (killed, out of memory): checked here, as without one
-            pass
-    return check_batch(batch)
+            spawn = multiprocessing.get_context("spawn")
+            self.pool = ProcessPoolExecutor(1, mp_context=spawn, initializer=helpers.setup)
+            self.up = self.pool.submit(helpers.call, "recruitos.helpers:ready")
+        except Exception as exc:  # no process to be had (a limit on processes, files or memory)
+            self._let_go(f"could not be started ({type(exc).__name__})")
+
+    def submit(self, batch: tuple) -> Future | None:
+        """The batch given to the helper, or None (the job checks it) while it is not up."""
+        if self.pool is None or not self.up.done():
+            return None
+        try:
+            self.up.result()
+            return self.pool.submit(helpers.call, "imports.checking:check_batch", batch)
+        except Exception as exc:
+            self._let_go(f"stopped ({type(exc).__name__})")
+            return None
+
+    def result(self, batch: tuple, future: Future | None) -> list[Check | None]:
+        if future is not None and self.pool is not None:
+            try:
+                return future.result(timeout=HELPER_TIMEOUT)
+            except Exception as exc:  # died (killed, out of memory), hung, or failed: checked here, as without one
+                self._let_go(f"stopped ({type(exc).__name__})")
+        return check_batch(batch)
+
+    def stop(self) -> None:
+        """Let the helper end with the job (it finishes the batch it checks) and wait for it."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def _let_go(self, why: str) -> None:
+        logger.warning("an import's helper process %s; the job checks its rows itself", why)
+        pool, self.pool = self.pool, None
+        if pool is None:
+            return
+        if self.up is not None and self.up.done() and self.up.exception() is None:
+            with suppress(ProcessLookupError):
+                os.kill(self.up.result(), signal.SIGKILL)  # a hung one does not end when asked
+        pool.shutdown(wait=False, cancel_futures=True)

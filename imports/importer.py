@@ -12,6 +12,7 @@ import codecs
 import csv
 import io
 import itertools
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
@@ -196,11 +197,14 @@ class CandidateImporter:
         actor=None,
         result: ImportResult | None = None,
         after_batch: Callable[[ImportResult], None] | None = None,
+        position: Callable[[], int] | None = None,
     ):
         """
         `result`: the counts to go on from (a resumed job's). `after_batch(result)` runs in the
         transaction that writes each batch, so what it records (a job's progress) is exactly
-        what was written.
+        what was written. `position()`: how far the file has been read, taken as each batch is
+        read (batches are read ahead of their writing), and kept as `read_to` for the batch
+        being written.
         """
         self.dry_run = dry_run
         self.actor = actor
@@ -208,18 +212,27 @@ class CandidateImporter:
         self.on_error = on_error
         self.result = result or ImportResult()
         self.after_batch = after_batch
+        self.position = position
+        self.read_to: int | None = None
         self._as_update = CandidateImportSerializer(partial=True)
         self._ignored = IgnoredFields(on_error)
 
     def run(self, rows: Iterable[tuple[int, object]]) -> ImportResult:
-        with closing(checked_batches(batched(rows, self.batch_size))) as batches:
+        read_to: deque[int | None] = deque()
+        with closing(checked_batches(self._batches(rows, read_to))) as batches:
             for batch, checks in batches:
+                self.read_to = read_to.popleft()
                 with transaction.atomic():
                     plan_for_values()  # the candidates table grows as the job writes
                     self._import_batch(batch, checks)
                     if self.after_batch is not None:
                         self.after_batch(self.result)
         return self.result
+
+    def _batches(self, rows, read_to: deque) -> Iterator[tuple]:
+        for batch in batched(rows, self.batch_size):
+            read_to.append(None if self.position is None else self.position())
+            yield batch
 
     def _import_batch(self, batch, checks) -> None:
         now = timezone.now()

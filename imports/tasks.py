@@ -114,11 +114,17 @@ def _run(job: ImportJob, lease: Lease, file, batch_size: int, on_error, progress
             unchanged_count=counts.unchanged,
             failed_count=counts.failed,
             errors=errors,
-            bytes_read=_position(file, job.file_size),
+            bytes_read=importer.read_to,  # where the batch just written ends (the reader may be further on)
         )
 
     importer = CandidateImporter(
-        dry_run=job.dry_run, batch_size=batch_size, on_error=keep, actor=job.actor, result=result, after_batch=written
+        dry_run=job.dry_run,
+        batch_size=batch_size,
+        on_error=keep,
+        actor=job.actor,
+        result=result,
+        after_batch=written,
+        position=lambda: _position(file, job.file_size),
     )
     rows = islice(read_rows(file, job.file_name), job.processed, None)  # a resumed job goes on after its last batch
     importer.run(progress(rows))

@@ -21,6 +21,7 @@ Django 5.2.19 and 6.1.3, DRF 3.18.3. `recruitos.sql` runs what these compile, wi
   the database made read back through `Field.get_db_converters()` and `Field.get_col()`, and
   `Model._state` marked saved (`before_insert`, `after_insert`; `mark_saved`, also after the COPY
   of `recruitos.sql.bulk_insert`).
+- `BaseDatabaseWrapper.wrap_database_errors`, for a COPY's errors (`database_errors`).
 - DRF fields copied with `copy.copy`, to be bound anew by a serializer (`copy_fields`).
 """
 
@@ -166,6 +167,15 @@ def after_insert(obj, returned: list, values: list, connection) -> None:
 def mark_saved(obj, using: str) -> None:
     """`Model._state` as a save (or `bulk_create`) leaves it: the object is stored, in `using`."""
     obj._state.adding, obj._state.db = False, using
+
+
+def database_errors(connection):
+    """
+    `BaseDatabaseWrapper.wrap_database_errors`: the driver's errors raised as Django's (the driver's
+    kept as the cause), the connection marked for the check that closes a broken one, as Django's
+    cursors do; for what its cursor wrapper passes through unwrapped (psycopg's COPY).
+    """
+    return connection.wrap_database_errors
 
 
 def copy_fields(fields: dict) -> dict:

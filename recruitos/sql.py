@@ -13,10 +13,9 @@ total in one pass, INSERTs of related rows as one statement) are written here to
 import datetime
 import decimal
 import uuid
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 
-import psycopg
-from django.db import connections, router, transaction, utils
+from django.db import connections, router, transaction
 from django.db.models import NOT_PROVIDED, Count, Model, Value
 from django.db.models.expressions import RawSQL
 
@@ -26,6 +25,7 @@ from recruitos.internals import (
     before_insert,
     compile_select,
     convert_rows,
+    database_errors,
     insert_statement,
     mark_saved,
     query_shape,
@@ -259,27 +259,29 @@ def plan_for_values(using: str = "default") -> None:
 def bulk_insert(objs: list[Model]) -> None:
     """
     Save new rows of one model as `bulk_create` does (no signals; every object given its key and
-    marked saved), in batches no statement's parameters overflow. On PostgreSQL by COPY: the keys
-    taken from the id sequence in one statement, the rows streamed in PostgreSQL's text format,
-    with no SQL to compile nor parameters to bind (a 1,000-row batch of candidates costs a
-    fifth of `bulk_create`'s time: bench/README.md, "Issue 32"). Rows given a key keep it.
+    marked saved), in batches no statement's parameters overflow, for rows of values: their foreign
+    keys set (a related object saved after it was assigned is not looked at), no expressions (a
+    TypeError). On PostgreSQL by COPY: the keys taken from the id sequence in one statement, the
+    rows streamed in PostgreSQL's text format, with no SQL to compile nor parameters to bind
+    (bench/README.md, "Issue 32"). Rows given a key keep it.
     """
     if not objs:
         return
     model, meta = type(objs[0]), objs[0]._meta
     using = router.db_for_write(model, instance=objs[0])
     connection = connections[using]
-    fields = [field for field in meta.concrete_fields if not field.generated]
-    if connection.vendor != "postgresql" or meta.parents or any(_made_by_database(field) for field in meta.fields):
+    fields = [field for field in meta.get_fields() if field.concrete]
+    inherited = any(field.model is not model for field in fields)  # multi-table: rows in two tables
+    if connection.vendor != "postgresql" or inherited or any(_made_by_database(field) for field in fields):
         model._default_manager.using(using).bulk_create(objs, batch_size=rows_per_insert(model))
         return
     quote = connection.ops.quote_name
     statement = f"COPY {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) FROM STDIN"
-    with connection.cursor() as cursor, _as_django_errors():
+    with connection.cursor() as cursor, database_errors(connection):
         if keyless := [obj for obj in objs if obj.pk is None]:
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, len(keyless)],
+                [quote(meta.db_table), meta.pk.column, len(keyless)],
             )
             for obj, (pk,) in zip(keyless, sorted(cursor.fetchall()), strict=True):
                 obj.pk = pk
@@ -308,6 +310,8 @@ def _db_values(field, objs: list[Model], connection) -> list:
             if (prepared := known.get(key, known)) is known:
                 prepared = known[key] = prepare(value, connection)
             values.append(prepared)
+        elif hasattr(value, "resolve_expression"):
+            raise TypeError(f"bulk_insert stores values, not expressions ({field.name}: {type(value).__name__})")
         else:
             values.append(prepare(value, connection))
     return values
@@ -316,28 +320,6 @@ def _db_values(field, objs: list[Model], connection) -> list:
 def _made_by_database(field) -> bool:
     """Whether the database makes the value (a default of its own, a generated column): `bulk_create` reads it back."""
     return field.generated or field.db_default is not NOT_PROVIDED
-
-
-#: psycopg's errors, as Django raises them from its own cursors: the most specific first.
-_DJANGO_ERRORS = [
-    (getattr(psycopg, name), getattr(utils, name))
-    for name in (
-        "IntegrityError", "DataError", "OperationalError", "ProgrammingError", "InternalError",
-        "NotSupportedError", "InterfaceError", "DatabaseError",
-    )
-]  # fmt: skip
-
-
-@contextmanager
-def _as_django_errors():
-    """Raise psycopg's errors from what Django's cursor wrapper does not wrap (a COPY) as Django's, the cause kept."""
-    try:
-        yield
-    except psycopg.Error as exc:
-        for theirs, ours in _DJANGO_ERRORS:
-            if isinstance(exc, theirs):
-                raise ours(*exc.args) from exc
-        raise
 
 
 def _all(parent, children) -> list[Model]:

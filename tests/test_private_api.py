@@ -26,8 +26,9 @@ from django.apps import apps
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FRAMEWORKS = ("django", "rest_framework", "django_filters", "django_tasks", "psycopg", "drf_spectacular", "django_rq",
               "rq")  # fmt: skip
-#: Underscore names Django documents as public (docs: ref/models/meta, topics/db/managers).
-DOCUMENTED = {"_meta", "_default_manager", "_base_manager"}
+#: Underscore names Django documents as public (docs: ref/models/meta, topics/db/managers), and
+#: Python's `os._exit` (the frameworks call it too, so the scan finds it among their names).
+DOCUMENTED = {"_meta", "_default_manager", "_base_manager", "_exit"}
 #: Internals without an underscore: a query's compiler and parts, the collector, hand-sent signals.
 INTERNAL = re.compile(
     r"alias_map|compiler\.select|get_converters|sql_with_params|InsertQuery|returning_fields|get_compiler"
