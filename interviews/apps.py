@@ -8,6 +8,7 @@ class InterviewsConfig(AppConfig):
     name = "interviews"
 
     def ready(self):
+        from interviews import feeds
         from interviews.availability import check_working_hours
         from interviews.events import interview_events
         from interviews.models import INTERVIEW_FIELDS, Interview
@@ -15,6 +16,7 @@ class InterviewsConfig(AppConfig):
         from recruitos import entities
 
         checks.register(check_working_hours)
+        feeds.connect()  # a feed's address ends for good when its user loses access
         entities.register(
             entities.Entity(
                 "interview",

@@ -4,13 +4,14 @@ import datetime
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import override_settings
 from django.utils import timezone
 from icalendar import Calendar
 from rest_framework.test import APIClient
 
 from interviews.models import Interview
-from tests.factories import CandidateFactory, InterviewFactory, api_key_for, person
+from tests.factories import CandidateFactory, InterviewFactory, api_key_for, person, role
 
 
 def parse(response) -> list:
@@ -133,6 +134,93 @@ def test_a_feed_stops_when_its_user_may_no_longer_see_interviews(db, interview):
     viewer.is_active = False
     viewer.save()
     assert APIClient().get(feed_path(url)).status_code == 404
+
+
+def _deactivated(user):
+    user.is_active = False
+    user.save()
+    user.is_active = True
+    user.save()
+
+
+def _role_taken_and_given_back(user):
+    viewer = user.groups.get()
+    user.groups.remove(viewer)
+    user.groups.add(viewer)
+
+
+def _roles_cleared(user):
+    viewer = user.groups.get()
+    user.groups.clear()
+    user.groups.add(viewer)
+
+
+def _taken_from_the_roles_side(user):
+    viewer = user.groups.get()
+    viewer.user_set.remove(user)
+    viewer.user_set.add(user)
+
+
+def _permission_taken_from_the_role(user):
+    viewer = user.groups.get()
+    permission = Permission.objects.get(codename="view_interview")
+    viewer.permissions.remove(permission)
+    viewer.permissions.add(permission)
+
+
+def _permission_taken_from_every_role(user):
+    permission = Permission.objects.get(codename="view_interview")
+    groups = list(permission.group_set.all())
+    permission.group_set.clear()
+    permission.group_set.add(*groups)
+
+
+def _role_deleted_then_permission_given(user):
+    user.groups.get().delete()
+    user.user_permissions.add(Permission.objects.get(codename="view_interview"))
+
+
+def _admin_taken_and_given_back(user):
+    user.groups.clear()
+    user.is_superuser = True
+    user.save()
+    url = APIClient(HTTP_AUTHORIZATION=f"Bearer {api_key_for(user)}").get("/api/calendar-feed").json()["url"]
+    user.is_superuser = False
+    user.save()
+    user.is_superuser = True
+    user.save()
+    return url
+
+
+@pytest.mark.parametrize(
+    "lose_and_regain",
+    [
+        _deactivated, _role_taken_and_given_back, _roles_cleared, _taken_from_the_roles_side,
+        _permission_taken_from_the_role, _permission_taken_from_every_role, _role_deleted_then_permission_given,
+        _admin_taken_and_given_back,
+    ],
+)  # fmt: skip
+def test_a_feed_ended_by_a_loss_of_access_stays_ended_when_access_comes_back(db, interview, lose_and_regain):
+    viewer = person("vera", "Viewer")
+    client = APIClient(HTTP_AUTHORIZATION=f"Bearer {api_key_for(viewer)}")
+    url = client.get("/api/calendar-feed").json()["url"]
+    assert len(parse(APIClient().get(feed_path(url)))) == 1
+    url = lose_and_regain(viewer) or url
+    assert APIClient().get(feed_path(url)).status_code == 404
+    fresh = client.get("/api/calendar-feed").json()["url"]  # access is back: a new address works
+    assert fresh != url
+    assert len(parse(APIClient().get(feed_path(fresh)))) == 1
+
+
+def test_a_sign_in_or_an_unrelated_change_leaves_the_feed_working(db, interview, client):
+    viewer = person("vera", "Viewer")
+    url = APIClient(HTTP_AUTHORIZATION=f"Bearer {api_key_for(viewer)}").get("/api/calendar-feed").json()["url"]
+    client.force_login(viewer)  # writes last_login
+    viewer.first_name = "Vera"
+    viewer.save()
+    viewer.groups.add(role("Recruiter"))
+    viewer.groups.remove(role("Recruiter"))  # still a Viewer
+    assert len(parse(APIClient().get(feed_path(url)))) == 1
 
 
 def test_a_tampered_or_missing_token_is_a_404(auth_client, interview):
