@@ -266,6 +266,9 @@ API_KEY_FAILURE_RATE = env.str("API_KEY_FAILURE_RATE", default="20/minute")
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_EXPOSE_HEADERS = ["X-Total-Count", "Retry-After"]
+# The frontend's requests carry the session (`credentials: "include"`): a listed origin's reads
+# it may see only with this. Nothing is sent to an origin not listed, and none is by default.
+CORS_ALLOW_CREDENTIALS = True
 
 # HTTPS: on by default whenever DEBUG is off; HTTPS=0 for a plain-HTTP local run, and each
 # setting can be switched on its own.

@@ -43,9 +43,20 @@ def test_the_total_header_is_exposed_to_the_frontend(auth_client, frontend_allow
     assert "X-Total-Count" in response["Access-Control-Expose-Headers"]
 
 
+def test_a_listed_frontend_may_read_with_its_session(client, frontend_allowed, user):
+    """A frontend served elsewhere fetches with `credentials: "include"`: the browser shows it the answer only with this."""
+    client.force_login(user)
+    response = client.get("/api/candidates", HTTP_ORIGIN=FRONTEND)
+    assert response.status_code == 200
+    assert (response["Access-Control-Allow-Origin"], response["Access-Control-Allow-Credentials"]) == (FRONTEND, "true")
+    preflight = client.options("/api/candidates", HTTP_ORIGIN=FRONTEND, HTTP_ACCESS_CONTROL_REQUEST_METHOD="PATCH")
+    assert preflight["Access-Control-Allow-Credentials"] == "true"
+
+
 def test_other_origins_get_no_cors_headers(auth_client, frontend_allowed):
     response = auth_client.get("/api/candidates", HTTP_ORIGIN="https://evil.example.com")
     assert "Access-Control-Allow-Origin" not in response
+    assert "Access-Control-Allow-Credentials" not in response
 
 
 def test_no_origin_is_allowed_by_default(auth_client):
