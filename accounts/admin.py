@@ -1,11 +1,19 @@
-"""API keys in the back office: made (the key shown once), named, given an expiry, revoked."""
+"""
+API keys in the back office: made (the key shown once), named, given an expiry, revoked; and
+Django's users and roles, their names held to the single-line text rule.
+"""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 
 from accounts.models import ApiKey
 from accounts.services import api_key_create, api_key_revoke
+from recruitos.text import PlainText
 
 # The library's own key model (no user) is not used here; only `ApiKey` is.
 if admin.site.is_registered(APIKey):
@@ -47,3 +55,48 @@ class ApiKeyAdmin(APIKeyModelAdmin):
         for api_key in keys:
             api_key_revoke(instance=api_key)
         self.message_user(request, f"Revoked {len(keys)} API keys.", messages.SUCCESS)
+
+
+class PlainTextFields:
+    """A form whose text fields keep the single-line text rule (`recruitos.text.PlainText`), for Django's own models."""
+
+    plain_text = ("username", "first_name", "last_name", "email", "name")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.plain_text:
+            if name in self.fields:
+                self.fields[name].validators.append(PlainText())
+
+
+class UserChange(PlainTextFields, UserAdmin.form):
+    pass
+
+
+class UserCreation(PlainTextFields, UserAdmin.add_form):
+    pass
+
+
+class RoleForm(PlainTextFields, forms.ModelForm):
+    class Meta:
+        model = Group
+        fields = ["name", "permissions"]
+
+
+class PlainTextUserAdmin(UserAdmin):
+    """Django's user admin, its names and address by the single-line text rule."""
+
+    form = UserChange
+    add_form = UserCreation
+
+
+class PlainTextGroupAdmin(GroupAdmin):
+    """Django's group (role) admin, the role's name by the single-line text rule."""
+
+    form = RoleForm
+
+
+for model, model_admin in ((get_user_model(), PlainTextUserAdmin), (Group, PlainTextGroupAdmin)):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, model_admin)

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
 
+from recruitos.text import PlainText
+
 
 class ApiKeyManager(BaseAPIKeyManager):
     """The library's manager (`create_key`, `assign_key`, the key generator)."""
@@ -25,6 +27,14 @@ class ApiKey(AbstractAPIKey):
 
     objects = ApiKeyManager()
 
+    # The library's field, with the single-line text rule (no control or bidirectional characters).
+    name = models.CharField(
+        max_length=50,
+        blank=False,
+        default=None,
+        help_text="A free-form name for the API key. Need not be unique. 50 characters max.",
+        validators=[PlainText()],
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys")
     last_used = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="Written at most about once a minute."

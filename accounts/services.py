@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import ApiKey
+from recruitos.text import PlainText
 
 NAME_MAX_LENGTH = ApiKey._meta.get_field("name").max_length
 
@@ -18,6 +19,10 @@ def api_key_create(*, user, name: str, expires: datetime | None = None) -> tuple
         raise ValidationError({"name": "A key needs a name, e.g. the program that will use it."})
     if len(name) > NAME_MAX_LENGTH:
         raise ValidationError({"name": f"At most {NAME_MAX_LENGTH} characters."})
+    try:
+        PlainText()(name)
+    except ValidationError as exc:
+        raise ValidationError({"name": exc.messages}) from exc
     return ApiKey.objects.create_key(user=user, name=name, expiry_date=expires)
 
 

@@ -16,6 +16,7 @@ from imports.models import ImportJob, ImportStatus
 from imports.tasks import STOPPED, claim, execute, finish, run_import
 from recruitos.changes import Via
 from recruitos.leases import LeaseLost
+from recruitos.text import escaped
 
 #: How much of a file is read before it is queued, to refuse one that cannot be an import at once.
 HEAD_BYTES = 65_536
@@ -47,7 +48,7 @@ def import_queue(*, file, name: str, dry_run: bool = False, actor=None, via: Via
     stored = default_storage.save(f"imports/{uuid.uuid4().hex}.{suffix}", file)
     try:
         job = ImportJob.objects.create(
-            file_name=name[-255:],
+            file_name=escaped(name)[-255:],
             file_size=default_storage.size(stored),
             stored_file=stored,
             dry_run=dry_run,
@@ -77,7 +78,7 @@ def import_here(
         size = file.seek(0, io.SEEK_END)
         file.seek(0)
     job, lease = claim(
-        ImportJob.objects.create(file_name=name[-255:], file_size=size, dry_run=dry_run, via=Via.COMMAND).pk
+        ImportJob.objects.create(file_name=escaped(name)[-255:], file_size=size, dry_run=dry_run, via=Via.COMMAND).pk
     )
     try:
         return execute(job, lease, file, batch_size=batch_size, on_error=on_error, progress=progress)

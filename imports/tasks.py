@@ -25,6 +25,7 @@ from imports.models import KEPT_ERRORS, ImportJob, ImportStatus
 from recruitos import changes
 from recruitos.leases import Lease, LeaseLost, free
 from recruitos.tasks import fresh_connections
+from recruitos.text import escaped
 
 logger = logging.getLogger(__name__)
 INTERNAL_ERROR = "The import stopped on an internal error; the rows before it are written."
@@ -155,8 +156,12 @@ def finish(job: ImportJob, lease: Lease, status: ImportStatus, *, error: str = "
 
 
 def stored_text(text: str) -> str:
-    """A message as the database can keep it: a NUL (which a file's key or value may hold) written as \\u0000."""
-    return text.replace("\x00", "\\u0000")
+    """
+    A message as the job keeps it: the control and bidirectional characters a file's key or value
+    may hold (which a message quotes) written as `\\uXXXX` (`recruitos.text.escaped`): NUL, which
+    the database cannot keep, and the rest, which the single-line rule keeps out of every table.
+    """
+    return escaped(text)
 
 
 def sweep() -> None:

@@ -38,3 +38,17 @@ class PlainText:
 
     def __eq__(self, other):
         return isinstance(other, PlainText) and other.multiline == self.multiline
+
+
+_ESCAPED_SINGLE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI}]")
+_ESCAPED_MULTI = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{_BIDI}]|\\r(?!\\n)")
+
+
+def escaped(text: str, *, multiline: bool = False) -> str:
+    """
+    Text quoted from outside (a file's cell in an error, a receiver's answer) as it may be kept:
+    each character `PlainText` refuses, NUL included, written as `\\uXXXX`, so what is kept holds
+    the rule whatever it quotes, and still shows what was there.
+    """
+    pattern = _ESCAPED_MULTI if multiline else _ESCAPED_SINGLE
+    return pattern.sub(lambda found: "".join(f"\\u{ord(c):04x}" for c in found.group()), text)

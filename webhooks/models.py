@@ -18,6 +18,7 @@ from django.utils import timezone
 from candidates.events import CandidateEvent, SyncEvent
 from interviews.events import InterviewEvent
 from recruitos.leases import Leased
+from recruitos.text import PlainText
 
 
 class EventType(models.TextChoices):
@@ -48,11 +49,11 @@ def new_secret() -> str:
 
 
 class Subscription(models.Model):
-    url = models.URLField(max_length=2000, help_text="https, on a public address.")
+    url = models.URLField(max_length=2000, help_text="https, on a public address.", validators=[PlainText()])
     events = models.JSONField(default=list, help_text="The event types to send.")
     active = models.BooleanField(default=True)
     minimal_payload = models.BooleanField(default=False, help_text="Send ids only, not the whole object.")
-    description = models.CharField(max_length=255, blank=True, default="")
+    description = models.CharField(max_length=255, blank=True, default="", validators=[PlainText()])
     secret = models.CharField(max_length=100, default=new_secret, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(

@@ -21,6 +21,7 @@ import urllib3
 from django.conf import settings
 from standardwebhooks.webhooks import Webhook
 
+from recruitos.text import escaped
 from webhooks.addresses import ForbiddenAddress, target
 
 #: The most of a receiver's answer that is read and kept.
@@ -124,7 +125,7 @@ class Sender:
                 error = None
         if watchdog.fired.is_set() or error is not None or not ended:
             self._drop(url)  # never drained: a connection whose answer is not read to its end is not kept
-        text = excerpt.decode("utf-8", "replace")
+        text = escaped(excerpt.decode("utf-8", "replace"), multiline=True)[:EXCERPT]  # the receiver's text, by the rule
         if status is not None:
             return Outcome(status_code=status, excerpt=text)  # the answer came, whatever its body did after
         if watchdog.fired.is_set() or isinstance(error, TimeoutError | socket.timeout):
@@ -175,4 +176,4 @@ def _reason(exc: Exception) -> str:
     text = str(reason) or type(exc).__name__
     if "Connection refused" in text:
         return "connection refused"
-    return text[:255]
+    return escaped(text)[:255]

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from recruitos.text import PlainText
 from webhooks.addresses import ForbiddenAddress, target
 from webhooks.models import EventType, Subscription
 
@@ -19,11 +20,11 @@ class WebhookURLField(serializers.URLField):
 
 
 class SubscriptionSerializer(serializers.ModelSerializer):
-    url = WebhookURLField(max_length=2000)
+    url = WebhookURLField(max_length=2000, validators=[PlainText()])
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=EventType.choices), allow_empty=False, max_length=len(EventType)
     )
-    description = serializers.CharField(max_length=255, allow_blank=True, required=False)
+    description = serializers.CharField(max_length=255, allow_blank=True, required=False, validators=[PlainText()])
 
     class Meta:
         model = Subscription
