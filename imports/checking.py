@@ -69,6 +69,19 @@ class CandidateImportSerializer(CandidateSerializer):
     def validate_email(self, value: str) -> str:
         return value  # Rows are matched by email, so a known email is an update, not a conflict.
 
+    def get_fields(self):
+        """
+        The API's fields, a choice's error naming the choices instead of quoting the cell: a job's
+        errors are kept, and a cell may hold a person's data (a name in the status column), which
+        no erasure could find there.
+        """
+        fields = super().get_fields()
+        for field in fields.values():
+            if isinstance(field, serializers.ChoiceField):
+                choices = ", ".join(str(choice) for choice in field.choices)
+                field.error_messages = {**field.error_messages, "invalid_choice": f"Not one of the choices: {choices}."}
+        return fields
+
 
 def check_batch(batch: tuple) -> list[Check | None]:
     """Each (line, row) checked as a new candidate's; None for a row that is not an object of fields."""

@@ -182,7 +182,8 @@ def _read_json(file) -> Iterator[tuple[int, object]]:
     except limits.LimitExceeded as exc:
         raise ImportFileError(str(exc)) from exc  # found in a block read ahead of the rows: no row number
     except (ijson.JSONError, UnicodeDecodeError) as exc:
-        raise ImportFileError(f"malformed JSON after row {index}: {exc}") from exc
+        # ijson's message quotes the file (a person's data, kept in the job's error): only where it broke
+        raise ImportFileError(f"malformed JSON after row {index}: the next value cannot be read") from exc
 
 
 class CandidateImporter:

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from candidates.models import Candidate
+from imports.services import import_here
 from tests.dump import every_table
 from webhooks.models import Attempt, Delivery, EventType, Subscription
 
@@ -123,3 +124,26 @@ def test_an_interview_moved_to_another_candidate_is_erased_with_that_candidate(a
     assert [record["changes"].get("candidateId") for record in history][-3:] == [
         {"from": first, "to": second}, None, {"from": None, "to": first}
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("erase", ["API delete", "anonymize_candidate"])
+def test_an_import_that_failed_on_the_persons_rows_keeps_none_of_them(auth_client, admin_client, erase):
+    """A job's errors, its sync run, the feed and `import.finished` name lines and fields, never a cell."""
+    Subscription.objects.create(url="https://93.184.216.34/hooks", events=list(EventType.values))
+    rows = (
+        "firstName,lastName,email,phone,position,status,phase\n"
+        "Zebulon,Quarternight,zebulon.q@example.org,+1 555 0199,Data Engineer,New,1\n"  # created
+        "Zebulon,Quarternight,zebulon.q@example.org,+1 555 0199,Data Engineer,Zebulon Quarternight,1\n"
+        "Zebulon,Quarternight,zebulon.q@example.org,+1 555 0199,Data Engineer,New,555 0199\n"
+        "Zebulon,Quarternight,Zebulon Quarternight,+1 555 0199,Data Engineer,New,1\n"  # the email, a name
+    )
+    done = import_here(io.BytesIO(rows.encode()), "people.csv", on_error=lambda error: None)
+    assert (done.created_count, done.failed_count) == (1, 3)
+    broken = b'[{"firstName": "Zebulon", "lastName": "Quarternight", "email": "zebulon.q@example.org", "position": "DE"}, {"firstName": "Zebulon Quarternight" x'
+    job = import_here(io.BytesIO(broken), "people.json")
+    assert (job.status, job.processed, job.error) == (
+        "failed", 0, "malformed JSON after row 1: the next value cannot be read",
+    )  # fmt: skip
+    assert remaining(every_table())  # he is there, and the rows that failed on him
+    erase_by(erase, Candidate.objects.get(email="zebulon.q@example.org").pk, auth_client, admin_client)
+    assert remaining(every_table()) == []

@@ -42,7 +42,7 @@ ERRORS = [
     "line 4: firstName: This field is required.",
     "line 4: lastName: This field is required.",
     "line 4: position: This field is required.",
-    'line 5: status: "Quaffing" is not a valid choice.',
+    "line 5: status: Not one of the choices: New, Screened, Phone Interview, Rejected, Technical Interview, Final Interview, Offer Extended, Hired.",
 ]
 
 

@@ -80,8 +80,8 @@ def test_bad_rows_are_reported_with_line_and_field_and_good_rows_land(db, csv_fi
     assert err.splitlines() == [
         "line 3: email: Enter a valid email address.",
         "line 5: firstName: This field may not be blank.",
-        'line 5: phase: "3" is not a valid choice.',
-        'line 5: source: "Monster" is not a valid choice.',
+        "line 5: phase: Not one of the choices: 1, 2.",
+        "line 5: source: Not one of the choices: LinkedIn, Indeed, Referral, Website.",
         "line 5: experience: Ensure this value is greater than or equal to 0.",
     ]
     assert "4 rows read" in out
@@ -118,7 +118,7 @@ def test_json_arrays_are_imported_too(db, tmp_path):
     path.write_text(json.dumps(rows))
     _, err = run_import(path)
     assert err.splitlines() == [
-        'line 2: phase: "9" is not a valid choice.',
+        "line 2: phase: Not one of the choices: 1, 2.",
         "line 3: row: expected an object with the candidate's fields",
     ]
     assert Candidate.objects.get().experience == 4

@@ -147,7 +147,11 @@ def test_a_nul_in_a_key_or_a_value_fails_its_row_not_the_job(auth_client, run_jo
     assert job["errors"] == [
         {"line": 2, "field": "position", "message": "Null characters are not allowed."},
         {"line": 3, "field": "bad\\u0000key", "message": "not a candidate field; it is ignored"},
-        {"line": 4, "field": "status", "message": '"Hired\\u0000" is not a valid choice.'},
+        {
+            "line": 4,
+            "field": "status",
+            "message": "Not one of the choices: New, Screened, Phone Interview, Rejected, Technical Interview, Final Interview, Offer Extended, Hired.",
+        },
         {"line": 5, "field": "email", "message": "Null characters are not allowed."},
         {"line": 5, "field": "email", "message": "Enter a valid email address."},
     ]
