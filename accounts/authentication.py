@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from ipware import get_client_ip
 from rest_framework import exceptions
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication, get_authorization_header
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import ApiKey
@@ -80,50 +80,32 @@ class WrongKeyRate(SimpleRateThrottle):
 class WrongKeyLimit:
     """
     Wrong keys per client address, counted in the shared cache: past API_KEY_FAILURE_RATE
-    ("20/minute"), every key from that address is answered 429 until the window ends, the right
-    one too, so guessing goes no faster. A request with the right key pays nothing: the shared
-    count is read only for addresses this process has seen send a wrong key in the window.
+    ("20/minute"), each further wrong key from that address is answered 429 until the window
+    ends. Only failing attempts are counted and refused: a request with a right key, a session,
+    or another kind of `Authorization` (a staging site's Basic) is never refused for the wrong
+    keys others sent from its address (behind an unconfigured proxy, every client's).
     """
-
-    def __init__(self):
-        self.recent: dict[str, float] = {}  # address -> end of its window, in this process
 
     def rate(self) -> tuple[int, int] | None:
         """(wrong keys, per seconds) of API_KEY_FAILURE_RATE, read as DRF reads a throttle's rate; None: no limit."""
         parsed = WrongKeyRate()
         return None if parsed.rate is None else (parsed.num_requests, parsed.duration)
 
-    def _key(self, address: str, duration: int) -> tuple[str, float]:
-        window = int(time.time() // duration)
-        return f"wrong-keys:{address}:{window}", (window + 1) * duration
-
-    def wait(self, request) -> float | None:
-        """Seconds until this address may try again, or None."""
-        if not self.recent:
-            return None
-        rate = self.rate()
-        address = client_address(request)
-        if rate is None or self.recent.get(address, 0) < time.time():
-            return None
-        limit, duration = rate
-        key, ends = self._key(address, duration)
-        return ends - time.time() if (cache.get(key) or 0) >= limit else None
-
-    def failed(self, request) -> None:
+    def failed(self, request) -> float | None:
+        """Count a wrong key from the request's address; seconds to wait when it is past the limit, else None."""
         rate = self.rate()
         if rate is None:
-            return
-        address = client_address(request)
-        key, ends = self._key(address, rate[1])
-        cache.add(key, 0, timeout=rate[1] + 1)
+            return None
+        limit, duration = rate
+        window = int(time.time() // duration)
+        key, ends = f"wrong-keys:{client_address(request)}:{window}", (window + 1) * duration
+        cache.add(key, 0, timeout=duration + 1)
         try:
-            cache.incr(key)
+            count = cache.incr(key)
         except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=rate[1] + 1)
-        self.recent[address] = ends
-        if len(self.recent) > 10_000:
-            now = time.time()
-            self.recent = {a: end for a, end in self.recent.items() if end > now}
+            cache.add(key, 1, timeout=duration + 1)
+            count = 1
+        return ends - time.time() if count > limit else None
 
 
 wrong_keys = WrongKeyLimit()
@@ -139,12 +121,11 @@ class ApiKeyAuthentication(TokenAuthentication):
     keyword = "Bearer"
 
     def authenticate(self, request):
-        if get_authorization_header(request) and (wait := wrong_keys.wait(request)) is not None:
-            raise exceptions.Throttled(wait=wait)
         try:
             return super().authenticate(request)
         except exceptions.AuthenticationFailed:
-            wrong_keys.failed(request)
+            if (wait := wrong_keys.failed(request)) is not None:
+                raise exceptions.Throttled(wait=wait) from None
             raise
 
     def authenticate_credentials(self, key):

@@ -259,7 +259,7 @@ FILE_UPLOAD_HANDLERS = [
 
 # Requests per key, e.g. "1200/minute"; "none" turns throttling off.
 API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="1200/minute")
-# Wrong API keys per client address; past it every key from there is a 429 until the window ends.
+# Wrong API keys per client address; past it each further wrong key from there is a 429 until the window ends.
 API_KEY_FAILURE_RATE = env.str("API_KEY_FAILURE_RATE", default="20/minute")
 
 # Cross-origin use by the frontend: only the listed origins, e.g. https://app.example.com.

@@ -70,10 +70,7 @@ def no_wrong_keys_counted():
     """Each test starts with no wrong API keys counted against its client's address."""
     from django.core.cache import cache
 
-    from accounts.authentication import wrong_keys
-
     cache.clear()
-    wrong_keys.recent.clear()
 
 
 @pytest.fixture

@@ -85,22 +85,26 @@ def fresh_counts(settings):
     settings.API_KEY_FAILURE_RATE = "5/minute"  # counts start at none (conftest)
 
 
-def test_wrong_keys_from_one_address_are_throttled_the_right_one_too(api_client, api_key, fresh_counts):
+def test_wrong_keys_from_one_address_are_throttled_and_nothing_else(api_client, api_key, fresh_counts, user):
     def get(key, address="10.0.0.1", **headers):
         return api_client.get("/api/candidates", HTTP_AUTHORIZATION=f"Bearer {key}", REMOTE_ADDR=address, **headers)
 
     for n in range(5):
         assert get(f"wrong.{n}").status_code == 401
-    for key in ["wrong.5", api_key]:  # past the limit, guessing right does not help
-        response = get(key)
+    for n in range(5, 8):  # past the limit, each further wrong key waits
+        response = get(f"wrong.{n}")
         assert response.status_code == 429
         assert response.json()["detail"].startswith("Request was throttled. Expected available in ")
         assert 0 < int(response["Retry-After"]) <= 60
     # A forged X-Forwarded-For is not another address without a proxy; another address is.
-    assert get(api_key, HTTP_X_FORWARDED_FOR="192.0.2.7").status_code == 429
-    assert get(api_key, address="10.0.0.2").status_code == 200
-    # Requests without a key (a signed-in browser at that address) are not refused for it.
-    assert api_client.get("/api/candidates", REMOTE_ADDR="10.0.0.1").status_code == 401
+    assert get("wrong.8", HTTP_X_FORWARDED_FOR="192.0.2.7").status_code == 429
+    assert get("wrong.9", address="10.0.0.2").status_code == 401
+    # Nobody else at that address is refused for them: the right key, a session, a staging site's Basic.
+    assert get(api_key).status_code == 200
+    assert api_client.get("/api/candidates", REMOTE_ADDR="10.0.0.1").status_code == 401  # no credentials at all
+    api_client.force_login(user)
+    basic = api_client.get("/api/candidates", REMOTE_ADDR="10.0.0.1", HTTP_AUTHORIZATION="Basic c3RhZ2luZzpzZWNyZXQ=")
+    assert basic.status_code == 200
 
 
 def test_right_keys_are_never_counted(api_client, api_key, fresh_counts):
