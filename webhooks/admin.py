@@ -6,7 +6,15 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
 from webhooks.addresses import ForbiddenAddress, target
-from webhooks.models import Attempt, Delivery, DeliveryStatus, EventType, Subscription
+from webhooks.models import (
+    OWNER_MAY_NOT,
+    Attempt,
+    Delivery,
+    DeliveryStatus,
+    EventType,
+    Subscription,
+    missing_permissions,
+)
 from webhooks.outbox import redeliver
 
 
@@ -17,6 +25,14 @@ class SubscriptionForm(forms.ModelForm):
     class Meta:
         model = Subscription
         fields = ["url", "events", "active", "minimal_payload", "description"]
+
+    owner = None  # set per request (SubscriptionAdmin.get_form): who made it, or who makes it now
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.owner is not None and (missing := missing_permissions(self.owner, cleaned.get("events") or [])):
+            self.add_error("events", OWNER_MAY_NOT.format(", ".join(missing)))
+        return cleaned
 
     def clean_url(self):
         url = self.cleaned_data["url"]
@@ -39,6 +55,11 @@ class SubscriptionAdmin(admin.ModelAdmin):
     @admin.display(description="events")
     def event_list(self, obj):
         return ", ".join(obj.events)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.owner = obj.created_by if obj is not None else request.user
+        return form
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -43,6 +43,27 @@ class EventType(models.TextChoices):
         return self in (EventType.CANDIDATE_DELETED, EventType.INTERVIEW_DELETED)
 
 
+#: What a subscription's owner must hold to receive an event type: the permissions to read, through
+#: the API, what its body holds (an import's jobs are read by those who may import).
+EVENT_PERMISSIONS = {
+    "candidate": ("candidates.view_candidate",),
+    "interview": ("interviews.view_interview",),
+    "import": ("candidates.add_candidate", "candidates.change_candidate"),
+}
+
+
+#: The refusal of events a subscription's owner may not receive.
+OWNER_MAY_NOT = "The subscription's owner may not read what these events carry: {} needed."
+
+
+def missing_permissions(user, events) -> list[str]:
+    """The permissions `user` lacks to receive `events` (every one, for no user or an inactive one), sorted."""
+    needed = {permission for event in events for permission in EVENT_PERMISSIONS[event.split(".", 1)[0]]}
+    if user is None or not user.is_active:
+        return sorted(needed)
+    return sorted(permission for permission in needed if not user.has_perm(permission))
+
+
 def new_secret() -> str:
     """A Standard Webhooks secret: `whsec_` and 32 random bytes in base64."""
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from recruitos.text import PlainText
 from webhooks.addresses import ForbiddenAddress, target
-from webhooks.models import EventType, Subscription
+from webhooks.models import OWNER_MAY_NOT, EventType, Subscription, missing_permissions
 
 
 class WebhookURLField(serializers.URLField):
@@ -36,6 +36,14 @@ class SubscriptionSerializer(serializers.ModelSerializer):
 
     def validate_events(self, value):
         return sorted(set(value), key=list(EventType.values).index)
+
+    def validate(self, attrs):
+        """A subscription sends only what its owner (who made it) may read: the events they may not are refused."""
+        owner = self.instance.created_by if self.instance is not None else self.context["request"].user
+        events = attrs.get("events", self.instance.events if self.instance is not None else [])
+        if missing := missing_permissions(owner, events):
+            raise serializers.ValidationError({"events": OWNER_MAY_NOT.format(", ".join(missing))})
+        return attrs
 
 
 class NewSubscriptionSerializer(SubscriptionSerializer):

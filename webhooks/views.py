@@ -32,7 +32,7 @@ class SubscriptionViewSet(
         request=SubscriptionSerializer, responses={201: NewSubscriptionSerializer, **errors(400, *SIGNED_IN)}
     )
     def create(self, request):
-        serializer = SubscriptionSerializer(data=request.data)
+        serializer = SubscriptionSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         subscription = serializer.save(created_by=request.user)
         return Response(NewSubscriptionSerializer(subscription).data, status=status.HTTP_201_CREATED)

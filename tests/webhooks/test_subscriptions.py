@@ -152,8 +152,8 @@ def test_only_superusers_and_holders_of_the_permissions_manage_subscriptions(api
     assert api_client.delete(f"/api/webhooks/{subscription.pk}").status_code == 403  # no delete permission
 
 
-def test_turning_a_disabled_subscription_on_forgets_its_failures(auth_client):
-    subscription = Subscription.objects.create(url=PUBLIC_URL, events=["candidate.created"], active=False,
+def test_turning_a_disabled_subscription_on_forgets_its_failures(auth_client, user):
+    subscription = Subscription.objects.create(url=PUBLIC_URL, events=["candidate.created"], active=False, created_by=user,
                                                consecutive_failures=12, disabled_reason="The receiver answered 410 Gone.")  # fmt: skip
     body = auth_client.patch(f"/api/webhooks/{subscription.pk}", {"active": True}).json()
     assert (body["active"], body["consecutiveFailures"], body["disabledReason"]) == (True, 0, "")
