@@ -1,6 +1,6 @@
 """
-Interviews as iCalendar (RFC 5545), written by the icalendar library, and the signed URLs of
-calendar subscriptions.
+Interviews as iCalendar (RFC 5545), their text escaped and folded by the icalendar library, and
+the signed URLs of calendar subscriptions.
 
 Each interview is one VEVENT: a stable UID, the times in UTC, a SEQUENCE that grows with every
 reschedule, STATUS:CANCELLED once cancelled, a summary such as "Technical interview: John Doe".
@@ -13,7 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db.models import Q
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import vText
+from icalendar.parser import Contentline
 
 from interviews.models import CalendarFeed, Interview, InterviewStatus, interviewer_key
 
@@ -33,30 +34,46 @@ STATUSES = {
 
 
 def calendar_of(interviews, name: str) -> bytes:
-    """A VCALENDAR with one VEVENT for each of `interviews` (a queryset), at most MAX_EVENTS, the latest."""
-    calendar = Calendar()
-    calendar.add("prodid", PRODUCT)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
-    latest = interviews.select_related("candidate").only(*EVENT_FIELDS).order_by("-scheduled_date", "-id")
-    for interview in latest[:MAX_EVENTS]:
-        calendar.add_component(event_of(interview))
-    return calendar.to_ical()
+    """
+    A VCALENDAR with one VEVENT for each of `interviews` (a queryset), at most MAX_EVENTS, the latest.
+
+    The events are read as rows and written line by line: building an icalendar `Event` and
+    serializing it cost 0.6 ms an interview (7 s for a calendar of 12,000, bench/README.md). The
+    library still writes every value that needs it: text through its `vText` (RFC 5545's escaping
+    of backslash, semicolon, comma and line breaks) and each line through its `Contentline` (folded
+    at 75 octets); the moments are UTC (`…Z`), the rest are numbers and fixed words.
+    """
+    lines = ["BEGIN:VCALENDAR", f"PRODID:{PRODUCT}", "VERSION:2.0", "CALSCALE:GREGORIAN", _text("X-WR-CALNAME", name)]
+    latest = interviews.order_by("-scheduled_date", "-id").values_list("pk", *EVENT_FIELDS)[:MAX_EVENTS]
+    for pk, start, end, kind, interviewer, status, sequence, modified, first_name, last_name in latest:
+        stamp = _moment(modified)
+        lines += [
+            "BEGIN:VEVENT",
+            _text("SUMMARY", f"{kind} interview: {first_name} {last_name}"),
+            f"DTSTART:{_moment(start)}",
+            f"DTEND:{_moment(end)}",
+            f"DTSTAMP:{stamp}",
+            f"UID:interview-{pk}@recruitos",
+            f"SEQUENCE:{sequence}",
+            _text("DESCRIPTION", f"Interviewer: {interviewer}"),
+            f"LAST-MODIFIED:{stamp}",
+            f"STATUS:{STATUSES[status]}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(lines) + "\r\n").encode()
 
 
-def event_of(interview: Interview) -> Event:
-    event = Event()
-    event.add("uid", f"interview-{interview.pk}@recruitos")
-    event.add("dtstamp", _utc(interview.last_modified))
-    event.add("last-modified", _utc(interview.last_modified))
-    event.add("dtstart", _utc(interview.scheduled_date))
-    event.add("dtend", _utc(interview.ends_at))
-    event.add("sequence", interview.sequence)
-    event.add("status", STATUSES[interview.status])
-    event.add("summary", f"{interview.type} interview: {interview.candidate.full_name}")
-    event.add("description", f"Interviewer: {interview.interviewer}")
-    return event
+def _text(name: str, value: str) -> str:
+    """A TEXT property's line, escaped by icalendar's `vText` and, past 75 octets, folded by its `Contentline`."""
+    line = f"{name}:{vText(value).to_ical().decode()}"
+    return line if len(line.encode()) <= 75 else Contentline(line).to_ical().decode()
+
+
+def _moment(moment: datetime.datetime) -> str:
+    """A DATE-TIME in UTC, as icalendar writes one (RFC 5545's form 2: `20310304T150000Z`)."""
+    m = moment.astimezone(datetime.UTC)
+    return f"{m.year:04d}{m.month:02d}{m.day:02d}T{m.hour:02d}{m.minute:02d}{m.second:02d}Z"
 
 
 def feed_interviews(interviewer: str | None):
@@ -84,7 +101,3 @@ def feed_owner(token: str):
     if user is None or not user.has_perm("interviews.view_interview"):
         return None
     return user, interviewer or None
-
-
-def _utc(moment: datetime.datetime) -> datetime.datetime:
-    return moment.astimezone(datetime.UTC)

@@ -1,11 +1,13 @@
 """The contract's `/api/interviews` endpoints, free time, and interviews as calendars (.ics)."""
 
+import hashlib
 from urllib.parse import urlencode
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import reverse
+from django.utils.http import parse_etags
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -28,9 +30,13 @@ from interviews.serializers import (
 from interviews.services import calendar_feed_replace, interview_create, interview_delete, interview_update
 from recruitos.pagination import TOTAL_COUNT_HEADER
 from recruitos.schema import SIGNED_IN, errors
+from recruitos.throttling import CalendarRateThrottle, KeyRateThrottle
 from recruitos.viewsets import ServiceModelViewSet
 
-CALENDAR = {(200, "text/calendar"): OpenApiTypes.STR}
+CALENDAR = {
+    (200, "text/calendar"): OpenApiTypes.STR,
+    304: OpenApiResponse(description="Not modified: the calendar is the one whose ETag was sent (If-None-Match)."),
+}
 #: A 409 has the 400's shape: {"detail": "Interview conflict", "errors": […]}.
 WRITE_ERRORS = errors(400, 409, *SIGNED_IN)
 
@@ -74,13 +80,14 @@ class InterviewCalendarView(ListAPIView):
     queryset = Interview.objects.all()
     filterset_class = InterviewFilterSet
     pagination_class = None
+    throttle_classes = [KeyRateThrottle, CalendarRateThrottle]
 
     @extend_schema(
         operation_id="interviews_calendar", tags=["interviews"], responses={**CALENDAR, **errors(400, *SIGNED_IN)}
     )
     def get(self, request, *args, **kwargs):
         interviews = self.filter_queryset(self.get_queryset())
-        return calendar_response(calendar_of(interviews, "RecruitOS interviews"), "interviews.ics")
+        return calendar_response(request, calendar_of(interviews, "RecruitOS interviews"), "interviews.ics")
 
 
 class InterviewEventView(GenericAPIView):
@@ -94,7 +101,7 @@ class InterviewEventView(GenericAPIView):
     def get(self, request, *args, **kwargs):
         interview = self.get_object()
         calendar = calendar_of(Interview.objects.filter(pk=interview.pk), f"Interview {interview.pk}")
-        return calendar_response(calendar, f"interview-{interview.pk}.ics")
+        return calendar_response(request, calendar, f"interview-{interview.pk}.ics")
 
 
 class MayViewInterviews(BasePermission):
@@ -149,13 +156,14 @@ class CalendarFeedEventsView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    throttle_classes = [CalendarRateThrottle]  # per feed address: it comes with no key
 
     @extend_schema(
         operation_id="calendar_feed_events",
         tags=["calendar-feed"],
         auth=[],
         parameters=[OpenApiParameter("token", str, required=True, description="The secret from /api/calendar-feed")],
-        responses={**CALENDAR, **errors(404, 429)},
+        responses={**CALENDAR, **errors(404, 429)},  # 429: past CALENDAR_RATE for this address
     )
     def get(self, request, *args, **kwargs):
         owner = feed_owner(request.query_params.get("token", ""))
@@ -163,13 +171,24 @@ class CalendarFeedEventsView(APIView):
             raise NotFound
         _user, interviewer = owner
         name = f"RecruitOS: {interviewer}" if interviewer else "RecruitOS interviews"
-        response = calendar_response(calendar_of(feed_interviews(interviewer), name), None)
+        response = calendar_response(request, calendar_of(feed_interviews(interviewer), name), None)
         response["Cache-Control"] = "private, no-store"  # a secret address: no shared cache keeps it
         return response
 
 
-def calendar_response(calendar: bytes, filename: str | None) -> HttpResponse:
+def calendar_response(request, calendar: bytes, filename: str | None) -> HttpResponse:
+    """
+    The calendar, with an ETag of its bytes: a client that sends it back (If-None-Match) for an
+    unchanged calendar gets a 304 with no body (a calendar app polling its feed, mostly).
+    """
+    etag = f'"{hashlib.sha256(calendar).hexdigest()[:32]}"'
+    sent = parse_etags(request.headers.get("If-None-Match", ""))
+    if etag in sent or "*" in sent:
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+        return response
     response = HttpResponse(calendar, content_type="text/calendar; charset=utf-8")
+    response["ETag"] = etag
     if filename:
         response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response

@@ -259,6 +259,8 @@ FILE_UPLOAD_HANDLERS = [
 
 # Requests per key, e.g. "1200/minute"; "none" turns throttling off.
 API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="1200/minute")
+# Calendars (`/api/interviews.ics`, a feed's address) per user or feed address.
+CALENDAR_RATE = env.str("CALENDAR_RATE", default="60/hour")
 # Wrong API keys per client address; past it each further wrong key from there is a 429 until the window ends.
 API_KEY_FAILURE_RATE = env.str("API_KEY_FAILURE_RATE", default="20/minute")
 
