@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import F
 
 from interviews.models import CalendarFeed
+from recruitos import access
 
 PERMISSION = "interviews.view_interview"
 
@@ -30,7 +31,5 @@ def _access_lost(sender, user_ids, **kwargs):
 
 
 def connect() -> None:
-    from recruitos import access
-
     access.watch()
     access.access_lost.connect(_access_lost, dispatch_uid="feeds-access-lost")

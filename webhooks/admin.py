@@ -30,7 +30,7 @@ class SubscriptionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.owner is not None and (missing := missing_permissions(self.owner, cleaned.get("events") or [])):
+        if missing := missing_permissions(self.owner, cleaned.get("events") or []):
             self.add_error("events", OWNER_MAY_NOT.format(", ".join(missing)))
         return cleaned
 

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import pre_delete
 from django.utils import timezone
 
+from recruitos import access
 from webhooks.known import subscriptions_changed
 from webhooks.models import Subscription, missing_permissions
 
@@ -44,8 +45,6 @@ def _user_deleting(sender, instance, **kwargs):
 
 
 def connect() -> None:
-    from recruitos import access
-
     access.watch()
     access.access_lost.connect(_access_lost, dispatch_uid="webhooks-access-lost")
     pre_delete.connect(_user_deleting, sender=get_user_model(), dispatch_uid="webhooks-owner-deleted")

@@ -152,3 +152,14 @@ def test_the_upgrade_turns_off_what_owners_may_not_read():
         "admin": (True, ""),
         "nobody": (False, "its owner was deleted."),
     }
+
+
+def test_the_admin_cannot_turn_on_a_subscription_whose_owner_is_gone(db, admin_client):
+    subscription = Subscription.objects.create(url=PUBLIC_URL, events=["candidate.created"], active=False,
+                                               disabled_reason="Turned off: its owner was deleted.")  # fmt: skip
+    form = {"url": PUBLIC_URL, "events": ["candidate.created"], "active": "on", "description": ""}
+    page = admin_client.post(f"/admin/webhooks/subscription/{subscription.pk}/change/", form)
+    assert page.status_code == 200
+    assert "candidates.view_candidate needed." in page.content.decode()
+    subscription.refresh_from_db()
+    assert subscription.active is False
